@@ -1,0 +1,76 @@
+package io.dumpsink.agent;
+
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import io.dumpsink.agent.config.PipelineSettings;
+import io.dumpsink.agent.http.AgentHttpServer;
+import io.dumpsink.agent.pipeline.DumpPipeline;
+import io.dumpsink.agent.pipeline.StartupChecks;
+import io.dumpsink.agent.settle.SettleTracker;
+import io.dumpsink.agent.watch.DirectoryWatcher;
+import io.dumpsink.core.lifecycle.Closer;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the agent's parts in dependency order (checks, HTTP, pipeline, settle, watch) and stops them in reverse:
+ * first no new files are noticed, then in-flight uploads get the shutdown grace, then clients close.
+ */
+@Singleton
+public final class AgentService {
+    private static final Logger log = LoggerFactory.getLogger(AgentService.class);
+    private final StartupChecks checks;
+    private final AgentHttpServer http;
+    private final DumpPipeline pipeline;
+    private final SettleTracker settle;
+    private final DirectoryWatcher watcher;
+    private final Closer closer;
+    private final Duration shutdownGrace;
+    private boolean stopped;
+
+    @Inject
+    AgentService(StartupChecks checks, AgentHttpServer http, DumpPipeline pipeline, SettleTracker settle,
+            DirectoryWatcher watcher, Closer closer, PipelineSettings settings) {
+        this.checks = checks;
+        this.http = http;
+        this.pipeline = pipeline;
+        this.settle = settle;
+        this.watcher = watcher;
+        this.closer = closer;
+        this.shutdownGrace = settings.shutdownGrace();
+    }
+
+    public void start() throws IOException {
+        try {
+            checks.run();
+            http.start();
+            pipeline.start();
+            watcher.start();
+            http.markStarted();
+            log.info("Agent started");
+        } catch (IOException | RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        log.info("Agent stopping shutdownGrace={}", shutdownGrace);
+        watcher.stop();
+        settle.stop();
+        pipeline.stop(shutdownGrace);
+        http.stop();
+        closer.close();
+        log.info("Agent stopped");
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+}

@@ -1,0 +1,33 @@
+package io.dumpsink.agent.config;
+
+import io.dumpsink.core.config.ConfigReader;
+import io.dumpsink.core.retry.Backoff;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** How dumps move through the pipeline: concurrency, retries, what happens to the file, shutdown. */
+public record PipelineSettings(int maxConcurrentDumps, AfterUpload afterUpload, Backoff retry,
+        Duration shutdownGrace, Path stateDir) {
+
+    public enum AfterUpload {
+        DELETE, KEEP
+    }
+
+    public static PipelineSettings from(ConfigReader r) {
+        Duration initial = r.positiveDuration("dumpsink.agent.retry-initial");
+        Duration max = r.positiveDuration("dumpsink.agent.retry-max");
+        if (max.compareTo(initial) < 0) {
+            r.problem("dumpsink.agent.retry-max", "must not be shorter than dumpsink.agent.retry-initial ("
+                    + initial + ")");
+            max = initial;
+        }
+        Path stateDir = Path.of(r.nonBlank("dumpsink.agent.state-dir", "set a writable folder for agent state"))
+                .toAbsolutePath().normalize();
+        return new PipelineSettings(
+                r.intInRange("dumpsink.agent.max-concurrent-dumps", 1, 64),
+                r.enumValue("dumpsink.agent.after-upload", AfterUpload.class),
+                new Backoff(initial, max),
+                r.positiveDuration("dumpsink.agent.shutdown-grace"),
+                stateDir);
+    }
+}

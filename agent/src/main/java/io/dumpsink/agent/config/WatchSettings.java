@@ -1,0 +1,34 @@
+package io.dumpsink.agent.config;
+
+import io.dumpsink.core.config.ConfigReader;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** What to watch and when a file counts as finished. */
+public record WatchSettings(Path watchDir, Duration settleTime, Duration rescanInterval, List<String> include,
+        int maxDepth) {
+
+    public static WatchSettings from(ConfigReader r) {
+        Path watchDir = Path.of(r.nonBlank("dumpsink.agent.watch-dir", "set the host folder pods write dumps to"))
+                .toAbsolutePath().normalize();
+        List<String> include = r.stringList("dumpsink.agent.include");
+        if (include.isEmpty()) {
+            r.problem("dumpsink.agent.include", "must name at least one file-name glob, e.g. [\"*.hprof\"]");
+        }
+        for (String glob : include) {
+            if (glob.contains("/")) {
+                r.problem("dumpsink.agent.include", "'" + glob + "' contains '/'; globs match file names only");
+            }
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            } catch (IllegalArgumentException e) {
+                r.problem("dumpsink.agent.include", "'" + glob + "' is not a valid glob: " + e.getMessage());
+            }
+        }
+        return new WatchSettings(watchDir, r.positiveDuration("dumpsink.agent.settle-time"),
+                r.positiveDuration("dumpsink.agent.rescan-interval"), include,
+                r.intInRange("dumpsink.agent.max-depth", 1, 64));
+    }
+}

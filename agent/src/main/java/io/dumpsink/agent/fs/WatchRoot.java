@@ -1,0 +1,137 @@
+package io.dumpsink.agent.fs;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+
+/**
+ * The only way the agent touches files below the watch dir, which pods control. Every operation walks from the
+ * watch dir one folder at a time with {@code openat(O_NOFOLLOW)} (Java's {@link SecureDirectoryStream}), so a
+ * symlink planted at any depth, or a folder swapped for a symlink between two calls, fails the operation instead of
+ * leading outside. Only regular files are opened, read or deleted.
+ */
+public final class WatchRoot {
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private final Path root;
+
+    public WatchRoot(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path path() {
+        return root;
+    }
+
+    /** The path of {@code file} relative to the watch dir, or an exception when it is not below it. */
+    public Path relativize(Path file) {
+        Path normalized = file.toAbsolutePath().normalize();
+        if (!normalized.startsWith(root) || normalized.equals(root)) {
+            throw new IllegalArgumentException("not below the watch dir " + root + ": " + file);
+        }
+        return root.relativize(normalized);
+    }
+
+    /** Attributes of the file itself (never a link target). */
+    public BasicFileAttributes stat(Path relative) throws IOException {
+        try (SecureDirectoryStream<Path> parent = openParent(relative)) {
+            return parent.getFileAttributeView(relative.getFileName(), BasicFileAttributeView.class, NOFOLLOW)
+                    .readAttributes();
+        }
+    }
+
+    /**
+     * Opens a regular file for reading when it still has {@code expected} identity. The caller closes the channel.
+     *
+     * @throws FileChangedException when the file is gone, is no longer a regular file or has changed
+     */
+    public SeekableByteChannel openForRead(Path relative, FileIdentity expected) throws IOException {
+        try (SecureDirectoryStream<Path> parent = openParent(relative)) {
+            Path name = relative.getFileName();
+            checkUnchanged(parent, name, expected, relative);
+            SeekableByteChannel channel = parent.newByteChannel(name,
+                    Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+            try {
+                // The name could have been swapped between the check and the open: check again, now that
+                // the file is held open, and compare sizes through the channel itself.
+                checkUnchanged(parent, name, expected, relative);
+                if (channel.size() != expected.size()) {
+                    throw new FileChangedException(relative + " changed size while being opened");
+                }
+                return channel;
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (NoSuchFileException e) {
+            throw new FileChangedException(relative + " disappeared");
+        }
+    }
+
+    /**
+     * Deletes the file when it still has {@code expected} identity; a file that changed since it was uploaded is a
+     * new dump and stays.
+     *
+     * @throws FileChangedException when the file changed; nothing was deleted
+     */
+    public void deleteIfUnchanged(Path relative, FileIdentity expected) throws IOException {
+        try (SecureDirectoryStream<Path> parent = openParent(relative)) {
+            Path name = relative.getFileName();
+            checkUnchanged(parent, name, expected, relative);
+            parent.deleteFile(name);
+        }
+    }
+
+    private static void checkUnchanged(SecureDirectoryStream<Path> parent, Path name, FileIdentity expected,
+            Path relative) throws IOException {
+        BasicFileAttributes attributes = parent.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW)
+                .readAttributes();
+        if (!attributes.isRegularFile()) {
+            throw new FileChangedException(relative + " is no longer a regular file");
+        }
+        FileIdentity now = FileIdentity.of(attributes);
+        if (!now.equals(expected)) {
+            throw new FileChangedException(relative + " changed: was " + expected.describe() + ", now "
+                    + now.describe());
+        }
+    }
+
+    /** Opens the folder holding {@code relative}, walking from the root without following any symlink. */
+    private SecureDirectoryStream<Path> openParent(Path relative) throws IOException {
+        if (relative.isAbsolute() || !relative.normalize().equals(relative) || relative.getNameCount() == 0) {
+            throw new IllegalArgumentException("expected a normalized relative path, got " + relative);
+        }
+        for (Path part : relative) {
+            if (part.toString().equals("..") || part.toString().equals(".")) {
+                throw new IllegalArgumentException("path escapes the watch dir: " + relative);
+            }
+        }
+        DirectoryStream<Path> rootStream = Files.newDirectoryStream(root);
+        if (!(rootStream instanceof SecureDirectoryStream<Path> current)) {
+            rootStream.close();
+            throw new IOException("this platform has no openat(); refusing to work on an untrusted folder");
+        }
+        try {
+            Path parent = relative.getParent();
+            if (parent != null) {
+                for (Path part : parent) {
+                    SecureDirectoryStream<Path> next = current.newDirectoryStream(part, NOFOLLOW);
+                    current.close();
+                    current = next;
+                }
+            }
+            return current;
+        } catch (IOException | RuntimeException e) {
+            current.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.dumpsink.agent.http;
+
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import com.google.inject.name.Named;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.dumpsink.agent.metrics.AgentMetrics;
+import io.dumpsink.agent.pipeline.S3Health;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's small HTTP surface for Kubernetes and Prometheus: {@code /healthz} (the process is alive),
+ * {@code /readyz} (started, and S3 answered the last call) and {@code /metrics} (Prometheus text format). The JDK's
+ * own server is plenty for three read-only endpoints; nothing here takes input.
+ */
+@Singleton
+public final class AgentHttpServer {
+    private static final Logger log = LoggerFactory.getLogger(AgentHttpServer.class);
+    private final int port;
+    private final AgentMetrics metrics;
+    private final S3Health health;
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private HttpServer server;
+    private ExecutorService executor;
+    private volatile boolean started;
+
+    @Inject
+    AgentHttpServer(@Named("http-port") Integer port, AgentMetrics metrics, S3Health health) {
+        this.port = port;
+        this.metrics = metrics;
+        this.health = health;
+    }
+
+    public synchronized void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(port), 16);
+        AtomicInteger counter = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "dumpsink-http-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
+        server.createContext("/readyz", exchange -> {
+            boolean ready = started && health.isUp();
+            respond(exchange, ready ? 200 : 503, "text/plain", ready ? "ready\n" : "not ready\n");
+        });
+        server.createContext("/metrics", exchange -> {
+            ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
+            writer.write(body, metrics.registry().scrape());
+            respond(exchange, 200, writer.getContentType(), body.toByteArray());
+        });
+        server.createContext("/", exchange -> respond(exchange, 404, "text/plain", "not found\n"));
+        server.start();
+        log.info("HTTP listening port={}", port());
+    }
+
+    /** Marks the agent ready once every other part has started. */
+    public void markStarted() {
+        started = true;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public synchronized void stop() {
+        started = false;
+        if (server != null) {
+            server.stop(0);
+            executor.shutdown();
+            try {
+                if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+                    executor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                executor.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+        respond(exchange, status, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", type);
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(status, head ? -1 : body.length);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+}

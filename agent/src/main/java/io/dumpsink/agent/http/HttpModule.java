@@ -1,0 +1,13 @@
+package io.dumpsink.agent.http;
+
+import com.google.inject.AbstractModule;
+import io.dumpsink.agent.metrics.AgentMetrics;
+
+/** Health, readiness and metrics over HTTP. */
+public final class HttpModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        bind(AgentMetrics.class);
+        bind(AgentHttpServer.class);
+    }
+}

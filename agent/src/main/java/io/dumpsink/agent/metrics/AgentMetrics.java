@@ -1,0 +1,46 @@
+package io.dumpsink.agent.metrics;
+
+import com.google.inject.Singleton;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The agent's metrics, in a registry of its own (no global state), exposed at {@code GET /metrics}. Names follow
+ * Prometheus conventions: {@code _total} counters, base units (bytes, seconds).
+ */
+@Singleton
+public final class AgentMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    public final Counter dumpsDetected = Counter.builder().name("dumpsink_dumps_detected_total")
+            .help("Dump files seen appearing in the watch dir").register(registry);
+    public final Counter dumpsUploaded = Counter.builder().name("dumpsink_dumps_uploaded_total")
+            .help("Dumps stored, verified with their manifest, and released locally").register(registry);
+    public final Counter dumpsFailed = Counter.builder().name("dumpsink_dumps_failed_total")
+            .help("Upload attempts that failed (each is retried; the file stays)").labelNames("reason")
+            .register(registry);
+    public final Counter filesSkipped = Counter.builder().name("dumpsink_files_skipped_total")
+            .help("Files in the watch dir that are never uploaded (not regular files, unreadable)")
+            .labelNames("reason").register(registry);
+    public final Counter bytesRead = Counter.builder().name("dumpsink_read_bytes_total")
+            .help("Bytes of dump files read").register(registry);
+    public final Counter bytesStored = Counter.builder().name("dumpsink_stored_bytes_total")
+            .help("Bytes of completed dump objects in the bucket (after compression)").register(registry);
+    public final Histogram uploadSeconds = Histogram.builder().name("dumpsink_upload_seconds")
+            .help("Time from the start of an upload to a verified object and manifest")
+            .classicUpperBounds(0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800).register(registry);
+    public final Gauge uploadsInFlight = Gauge.builder().name("dumpsink_uploads_in_flight")
+            .help("Dumps being uploaded now").register(registry);
+    public final Gauge dumpsWaiting = Gauge.builder().name("dumpsink_dumps_waiting")
+            .help("Settled dumps waiting for an upload slot or a retry").register(registry);
+    public final Gauge s3Up = Gauge.builder().name("dumpsink_s3_up")
+            .help("1 when the last call to S3 succeeded, 0 during an outage").register(registry);
+    public final Counter watchOverflows = Counter.builder().name("dumpsink_watch_overflows_total")
+            .help("inotify queue overflows (each triggers a full rescan)").register(registry);
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+}

@@ -1,0 +1,245 @@
+package io.dumpsink.agent.pipeline;
+
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import io.dumpsink.agent.cleanup.LocalCleanup;
+import io.dumpsink.agent.config.PipelineSettings;
+import io.dumpsink.agent.fs.FileChangedException;
+import io.dumpsink.agent.fs.FileIdentity;
+import io.dumpsink.agent.metrics.AgentMetrics;
+import io.dumpsink.agent.record.DumpKeys;
+import io.dumpsink.agent.record.ManifestRecorder;
+import io.dumpsink.agent.settle.SettledDump;
+import io.dumpsink.agent.settle.SettledDumps;
+import io.dumpsink.agent.upload.DumpUploader;
+import io.dumpsink.agent.upload.UploadResult;
+import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.core.retry.Backoff;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries each settled dump through its journey: key → upload → manifest and verification → local cleanup, with
+ * at most {@code max-concurrent-dumps} at once, oldest dump first.
+ *
+ * <p>A failed step leaves the file where it is and retries the whole dump later (exponential backoff with full
+ * jitter, no limit): a dump that reached the watch dir leaves it only when it is durable. A file that changed
+ * while being shipped is dropped here; being a new dump now, it settles again and comes back. On {@link #stop}, no
+ * new dump starts; uploads in flight get the shutdown grace to finish and are aborted after it.
+ */
+@Singleton
+public final class DumpPipeline implements SettledDumps {
+    private static final Logger log = LoggerFactory.getLogger(DumpPipeline.class);
+
+    private final PipelineSettings settings;
+    private final DumpKeys keys;
+    private final DumpUploader uploader;
+    private final ManifestRecorder recorder;
+    private final LocalCleanup cleanup;
+    private final S3Health health;
+    private final AgentMetrics metrics;
+    private final Map<Path, Job> owned = new ConcurrentHashMap<>();
+    /** Files kept after upload ({@code after-upload = keep}) that must not be shipped again. */
+    private final Set<Kept> kept = ConcurrentHashMap.newKeySet();
+    private final PriorityBlockingQueue<Job> queue = new PriorityBlockingQueue<>(16,
+            Comparator.comparing((Job job) -> job.dump.identity().modifiedAt())
+                    .thenComparing(job -> job.dump.file().relative()));
+    private final ExecutorService workers;
+    private final ScheduledExecutorService retries;
+    private volatile boolean stopping;
+
+    private record Kept(Path relative, FileIdentity identity) {
+    }
+
+    private static final class Job {
+        final SettledDump dump;
+        int failures;
+
+        Job(SettledDump dump) {
+            this.dump = dump;
+        }
+    }
+
+    @Inject
+    DumpPipeline(PipelineSettings settings, DumpKeys keys, DumpUploader uploader, ManifestRecorder recorder,
+            LocalCleanup cleanup, S3Health health, AgentMetrics metrics) {
+        this.settings = settings;
+        this.keys = keys;
+        this.uploader = uploader;
+        this.recorder = recorder;
+        this.cleanup = cleanup;
+        this.health = health;
+        this.metrics = metrics;
+        AtomicInteger counter = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(settings.maxConcurrentDumps(), runnable -> {
+            Thread thread = new Thread(runnable, "dumpsink-dump-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "dumpsink-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public void start() {
+        for (int i = 0; i < settings.maxConcurrentDumps(); i++) {
+            workers.execute(this::work);
+        }
+    }
+
+    @Override
+    public void settled(SettledDump dump) {
+        if (stopping || kept.contains(new Kept(dump.file().relative(), dump.identity()))) {
+            return;
+        }
+        Job job = new Job(dump);
+        if (owned.putIfAbsent(dump.file().relative(), job) == null) {
+            enqueue(job);
+        }
+    }
+
+    @Override
+    public boolean owns(Path relative) {
+        return owned.containsKey(relative);
+    }
+
+    /** Stops taking dumps, lets uploads in flight finish within the grace period, then aborts what is left. */
+    public void stop(Duration grace) {
+        stopping = true;
+        retries.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Shutdown grace over, aborting uploads in flight grace={}", grace);
+                workers.shutdownNow();
+                workers.awaitTermination(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void enqueue(Job job) {
+        metrics.dumpsWaiting.inc();
+        queue.add(job);
+    }
+
+    private void work() {
+        while (!stopping) {
+            Job job;
+            try {
+                job = queue.poll(250, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (job != null) {
+                metrics.dumpsWaiting.dec();
+                if (!ship(job)) {
+                    return; // interrupted: shutting down
+                }
+            }
+        }
+    }
+
+    /** Ships one dump; returns false when interrupted. */
+    private boolean ship(Job job) {
+        SettledDump dump = job.dump;
+        Path relative = dump.file().relative();
+        long started = System.nanoTime();
+        metrics.uploadsInFlight.inc();
+        try {
+            DumpKeys.Allocation allocation = keys.allocate(dump);
+            Manifest manifest;
+            Optional<Manifest> stored = allocation.alreadyStored();
+            if (stored.isPresent()) {
+                manifest = stored.get();
+                recorder.verify(manifest, -1);
+                log.info("Already stored path={} key={}", relative, manifest.key());
+            } else {
+                UploadResult result = uploader.upload(dump, allocation.key());
+                manifest = recorder.record(dump, result);
+                metrics.bytesStored.inc(result.storedSize());
+            }
+            health.succeeded();
+            cleanup.release(dump);
+            if (cleanup.keepsFiles()) {
+                kept.add(new Kept(relative, dump.identity()));
+            }
+            owned.remove(relative);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            metrics.dumpsUploaded.inc();
+            metrics.uploadSeconds.observe(seconds);
+            log.info("Dump stored path={} key={} originalSize={} storedSize={} sha256={} seconds={}", relative,
+                    manifest.key(), manifest.originalSize(), manifest.storedSize(), manifest.sha256(),
+                    String.format("%.2f", seconds));
+            return true;
+        } catch (FileChangedException e) {
+            owned.remove(relative);
+            metrics.dumpsFailed.labelValues("file_changed").inc();
+            log.warn("Dump changed while shipping path={} reason={}; it will settle again as a new dump",
+                    relative, e.getMessage());
+            return true;
+        } catch (InterruptedException e) {
+            owned.remove(relative);
+            Thread.currentThread().interrupt();
+            log.warn("Upload interrupted by shutdown path={}; the file stays and is shipped after restart",
+                    relative);
+            return false;
+        } catch (Exception | Error e) {
+            retryLater(job, e);
+            return true;
+        } finally {
+            metrics.uploadsInFlight.dec();
+        }
+    }
+
+    private void retryLater(Job job, Throwable failure) {
+        job.failures++;
+        Duration delay = settings.retry().delay(job.failures);
+        String reason;
+        if (failure instanceof java.nio.file.FileSystemException) {
+            reason = "file"; // unreadable, permissions: the file's problem, not the store's
+        } else if (failure instanceof software.amazon.awssdk.core.exception.SdkException) {
+            reason = "s3";
+        } else {
+            reason = "other";
+        }
+        metrics.dumpsFailed.labelValues(reason).inc();
+        boolean outage = reason.equals("s3") && Backoff.isTransient(failure);
+        if (outage) {
+            health.failed(failure); // logs once per outage, not per retry
+        }
+        if (job.failures == 1 && !outage) {
+            log.warn("Upload failed path={} reason={} retryIn={} error={}", job.dump.file().relative(), reason,
+                    delay, failure.toString());
+        } else {
+            log.debug("Upload failed path={} reason={} attempt={} retryIn={} error={}",
+                    job.dump.file().relative(), reason, job.failures, delay, failure.toString());
+        }
+        if (failure instanceof Error) {
+            log.error("Unexpected error shipping path={}", job.dump.file().relative(), failure);
+        }
+        try {
+            retries.schedule(() -> enqueue(job), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            owned.remove(job.dump.file().relative()); // shutting down; the next start finds the file again
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.dumpsink.agent.record;
+
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import io.dumpsink.agent.settle.SettledDump;
+import io.dumpsink.agent.upload.UploadResult;
+import io.dumpsink.core.config.ClusterSettings;
+import io.dumpsink.core.config.S3Settings;
+import io.dumpsink.core.layout.KeyLayout;
+import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.core.manifest.ManifestCodec;
+import java.io.IOException;
+import java.nio.file.Path;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Writes a stored dump's manifest and proves both objects are in the bucket.
+ *
+ * <p>After success: {@code <key>.json} holds the manifest, and HEAD requests confirmed the dump object has the
+ * stored size and the manifest the written size; only now may the local file go. After failure: the dump object
+ * exists but its manifest may not; calling again is safe (the manifest PUT is idempotent).
+ */
+@Singleton
+public final class ManifestRecorder {
+    private final S3Client s3;
+    private final String bucket;
+    private final ClusterSettings cluster;
+    private final Path watchDir;
+    private final String agentVersion;
+
+    @Inject
+    ManifestRecorder(S3Client s3, S3Settings s3Settings, ClusterSettings cluster,
+            io.dumpsink.agent.config.WatchSettings watch) {
+        this.s3 = s3;
+        this.bucket = s3Settings.bucket();
+        this.cluster = cluster;
+        this.watchDir = watch.watchDir();
+        String version = ManifestRecorder.class.getPackage().getImplementationVersion();
+        this.agentVersion = version == null ? "dev" : version;
+    }
+
+    public Manifest record(SettledDump dump, UploadResult result) throws IOException {
+        Manifest manifest = new Manifest(Manifest.CURRENT_VERSION, result.key(), bucket, cluster.cluster(),
+                cluster.node(), dump.file().namespace(), dump.file().pod(), dump.file().name(),
+                watchDir.resolve(dump.file().relative()).toString(), dump.identity().describe(),
+                result.originalSize(), result.sha256(), result.storedSize(), result.compression(),
+                result.chunkSize(), result.parts(), dump.identity().modifiedAt(), dump.detectedAt(),
+                result.completedAt(), agentVersion);
+        byte[] json = ManifestCodec.toJson(manifest);
+        String manifestKey = KeyLayout.manifestKey(result.key());
+        s3.putObject(b -> b.bucket(bucket).key(manifestKey).contentType("application/json"),
+                RequestBody.fromBytes(json));
+        verify(manifest, json.length);
+        return manifest;
+    }
+
+    /**
+     * HEADs the dump and its manifest; throws unless both exist, the dump with its recorded size and the manifest
+     * with {@code manifestBytes} (negative: any size, for a manifest an earlier run wrote).
+     */
+    public void verify(Manifest manifest, long manifestBytes) throws IOException {
+        long objectSize = s3.headObject(b -> b.bucket(bucket).key(manifest.key())).contentLength();
+        if (objectSize != manifest.storedSize()) {
+            throw new IOException("verification failed key=" + manifest.key() + " expectedSize="
+                    + manifest.storedSize() + " actualSize=" + objectSize);
+        }
+        long manifestSize = s3.headObject(b -> b.bucket(bucket).key(KeyLayout.manifestKey(manifest.key())))
+                .contentLength();
+        if (manifestBytes >= 0 && manifestSize != manifestBytes) {
+            throw new IOException("verification failed key=" + KeyLayout.manifestKey(manifest.key())
+                    + " expectedSize=" + manifestBytes + " actualSize=" + manifestSize);
+        }
+    }
+}

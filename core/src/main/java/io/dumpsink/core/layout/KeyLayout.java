@@ -1,0 +1,104 @@
+package io.dumpsink.core.layout;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The object key layout, a contract with everyone who runs {@code aws s3 ls}:
+ * {@code {cluster}/{node}/{namespace}/{pod}/{yyyy-MM-dd}/{HHmmss}Z-{name}[.zst]}, date and time in UTC, taken
+ * from the dump file's modification time (when the JVM finished writing it). The manifest sits beside the dump at
+ * {@code <dump key>.json}.
+ *
+ * <p>Every segment is shell-safe: only {@code [A-Za-z0-9._-]}, never starting with a dot (so never {@code ..}),
+ * never empty. Anything else, spaces, unicode, control characters, slashes, becomes {@code _}; the original
+ * name is kept in the manifest.
+ */
+public final class KeyLayout {
+    public static final String MANIFEST_SUFFIX = ".json";
+    public static final String ZSTD_SUFFIX = ".zst";
+    /** Segments stay well under S3's 1024-byte key limit even with six of them. */
+    static final int MAX_SEGMENT_LENGTH = 150;
+    private static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,149}");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HHmmss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private KeyLayout() {
+    }
+
+    /** Maps anything to a safe, non-empty key segment. */
+    public static String sanitizeSegment(String raw) {
+        StringBuilder out = new StringBuilder(Math.min(raw.length(), MAX_SEGMENT_LENGTH));
+        raw.codePoints().forEach(cp -> {
+            boolean safe = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')
+                    || cp == '.' || cp == '_' || cp == '-';
+            out.append(safe ? (char) cp : '_');
+        });
+        if (out.length() == 0) {
+            return "_";
+        }
+        if (out.charAt(0) == '.') {
+            out.setCharAt(0, '_');
+        }
+        if (out.length() > MAX_SEGMENT_LENGTH) {
+            // Keep the end: it carries the extension (.hprof, .core) people look for.
+            out.delete(0, out.length() - MAX_SEGMENT_LENGTH);
+            out.setCharAt(0, '_');
+        }
+        return out.toString();
+    }
+
+    public static boolean isSafeSegment(String segment) {
+        return SAFE_SEGMENT.matcher(segment).matches();
+    }
+
+    /** The day folder a dump goes to: {@code cluster/node/namespace/pod/yyyy-MM-dd/}. */
+    public static String dayPrefix(String cluster, String node, String namespace, String pod, Instant dumpTime) {
+        return String.join("/", sanitizeSegment(cluster), sanitizeSegment(node), sanitizeSegment(namespace),
+                sanitizeSegment(pod), DAY.format(dumpTime)) + "/";
+    }
+
+    /**
+     * The dump object's key. {@code attempt} 1 is the plain name; later attempts (another dump already took the
+     * name) insert {@code -2}, {@code -3}, ... after the time, so no dump ever overwrites another.
+     */
+    public static String dumpKey(String cluster, String node, String namespace, String pod, Instant dumpTime,
+            String fileName, boolean compressed, int attempt) {
+        String unique = attempt <= 1 ? "" : attempt + "-";
+        String name = sanitizeSegment(TIME.format(dumpTime) + "Z-" + unique + fileName
+                + (compressed ? ZSTD_SUFFIX : ""));
+        return dayPrefix(cluster, node, namespace, pod, dumpTime) + name;
+    }
+
+    public static String manifestKey(String dumpKey) {
+        return dumpKey + MANIFEST_SUFFIX;
+    }
+
+    /**
+     * Checks that a key names something in the dumps layout: six safe segments, a date folder. Used before any
+     * key from outside (an API request) is signed.
+     */
+    public static Optional<String> validDumpKey(String key) {
+        if (key == null || key.length() > 1024) {
+            return Optional.empty();
+        }
+        String[] segments = key.split("/", -1);
+        if (segments.length != 6) {
+            return Optional.empty();
+        }
+        for (String segment : segments) {
+            if (!isSafeSegment(segment)) {
+                return Optional.empty();
+            }
+        }
+        if (!segments[4].matches("\\d{4}-\\d{2}-\\d{2}")) {
+            return Optional.empty();
+        }
+        return Optional.of(key);
+    }
+}

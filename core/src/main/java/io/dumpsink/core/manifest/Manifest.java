@@ -1,0 +1,51 @@
+package io.dumpsink.core.manifest;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Instant;
+
+/**
+ * What the agent records next to each dump object, at {@code <dump key>.json}: where the dump came from, its
+ * size and SHA-256 before compression, and how it was stored. Readers (the presigner, people with {@code aws s3
+ * cp}) trust a dump object only when its manifest exists.
+ *
+ * @param key          the dump object's key
+ * @param fileName     the file's path below the pod folder, exactly as found on the node
+ * @param sourcePath   the file's path on the node, for the operator who wonders where it came from
+ * @param sourceIdentity the file's device, inode, size and modification time when it was read: a restarted agent
+ *                     that finds this manifest for the same file knows the dump is already stored
+ * @param originalSize bytes of the dump before compression
+ * @param sha256       lower-case hex SHA-256 of the original bytes (decompress and compare)
+ * @param storedSize   bytes of the object in the bucket
+ * @param compression  {@code zstd} (independent frames, one per chunk; {@code zstd -d} reads it as one stream)
+ *                     or {@code none}
+ * @param chunkSize    input bytes per zstd frame
+ * @param parts        number of multipart parts
+ * @param modifiedAt   the file's last modification on the node (when the JVM finished writing it)
+ * @param detectedAt   when the agent first saw the file
+ * @param uploadedAt   when the object was completed in the bucket
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Manifest(
+        int version,
+        String key,
+        String bucket,
+        String cluster,
+        String node,
+        String namespace,
+        String pod,
+        String fileName,
+        String sourcePath,
+        String sourceIdentity,
+        long originalSize,
+        String sha256,
+        long storedSize,
+        String compression,
+        long chunkSize,
+        int parts,
+        Instant modifiedAt,
+        Instant detectedAt,
+        Instant uploadedAt,
+        String agentVersion) {
+
+    public static final int CURRENT_VERSION = 1;
+}
