@@ -1,0 +1,51 @@
+package io.dumpsink.agent.testing;
+
+import com.google.inject.Module;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.dumpsink.agent.AgentApp;
+import io.dumpsink.core.config.ConfigLoader;
+import io.dumpsink.embedded.EmbeddedS3;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Builds an in-process agent against a {@link TestingS3}, with short timings; tests add their own settings. */
+public final class TestingAgent {
+    private final Map<String, Object> settings = new HashMap<>();
+
+    public TestingAgent(TestingS3 s3, Path watchDir, Path stateDir) {
+        settings.put("dumpsink.cluster", "test-cluster");
+        settings.put("dumpsink.node", "node-1");
+        settings.put("dumpsink.s3.endpoint", s3.server.endpoint().toString());
+        settings.put("dumpsink.s3.bucket", TestingS3.BUCKET);
+        settings.put("dumpsink.s3.path-style", true);
+        settings.put("dumpsink.s3.access-key", EmbeddedS3.ACCESS_KEY);
+        settings.put("dumpsink.s3.secret-key", EmbeddedS3.SECRET_KEY);
+        settings.put("dumpsink.s3.create-bucket", true);
+        settings.put("dumpsink.agent.watch-dir", watchDir.toString());
+        settings.put("dumpsink.agent.state-dir", stateDir.toString());
+        settings.put("dumpsink.agent.settle-time", "500ms");
+        settings.put("dumpsink.agent.rescan-interval", "2s");
+        settings.put("dumpsink.agent.retry-initial", "100ms");
+        settings.put("dumpsink.agent.retry-max", "1s");
+        settings.put("dumpsink.agent.http-port", 0);
+    }
+
+    public TestingAgent with(String key, Object value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    public Config config() {
+        return ConfigLoader.load(ConfigFactory.parseMap(settings, "test"), Map.of());
+    }
+
+    public AgentApp start(Module... overrides) throws Exception {
+        Files.createDirectories(Path.of(settings.get("dumpsink.agent.watch-dir").toString()));
+        AgentApp app = AgentApp.create(config(), overrides);
+        app.start();
+        return app;
+    }
+}
