@@ -1,0 +1,120 @@
+package io.dumpsink.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dumpsink.agent.pipeline.StartupException;
+import io.dumpsink.agent.testing.Dumps;
+import io.dumpsink.agent.testing.TestingAgent;
+import io.dumpsink.agent.testing.TestingS3;
+import io.dumpsink.core.config.InvalidConfigException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Startup fails fast with the setting to fix; a started agent answers health, readiness and metrics. */
+class AgentStartupTest {
+    @TempDir
+    Path tmp;
+    TestingS3 s3;
+    Path watch;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        s3 = new TestingS3(tmp.resolve("s3"));
+        watch = tmp.resolve("watch");
+        Files.createDirectories(watch);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        s3.close();
+    }
+
+    private TestingAgent agent() {
+        return new TestingAgent(s3, watch, tmp.resolve("state"));
+    }
+
+    @Test
+    void missingBucketWithoutCreateBucketNamesTheSetting() {
+        assertThatThrownBy(() -> agent().with("dumpsink.s3.create-bucket", false).start())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("dumpsink.s3.bucket: bucket 'dumps' does not exist")
+                .hasMessageContaining("dumpsink.s3.create-bucket = true");
+    }
+
+    @Test
+    void unreachableEndpointFailsWithinSecondsNamingTheEndpoint() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> agent().with("dumpsink.s3.endpoint", "http://127.0.0.1:" + closedPort).start())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("dumpsink.s3.endpoint: cannot reach http://127.0.0.1:" + closedPort);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void refusedCredentialsNameTheCredentialSettings() {
+        assertThatThrownBy(() -> agent().with("dumpsink.s3.secret-key", "wrong").start())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("dumpsink.s3.access-key / dumpsink.s3.secret-key: access to bucket 'dumps'")
+                .hasMessageContaining("refused");
+    }
+
+    @Test
+    void missingWatchDirNamesTheSetting() {
+        TestingAgent config = agent().with("dumpsink.agent.watch-dir", tmp.resolve("absent").toString());
+        assertThatThrownBy(() -> AgentApp.create(config.config()).start())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("dumpsink.agent.watch-dir: " + tmp.resolve("absent") + " does not exist");
+    }
+
+    @Test
+    void stateDirInsideTheWatchDirIsAConfigError() {
+        TestingAgent config = agent().with("dumpsink.agent.state-dir", watch.resolve("state").toString());
+        assertThatThrownBy(() -> AgentApp.create(config.config()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("dumpsink.agent.state-dir: must not be inside dumpsink.agent.watch-dir");
+    }
+
+    @Test
+    void healthReadinessAndMetricsAnswerOverHttp() throws Exception {
+        AgentApp app = agent().start();
+        try {
+            Files.createDirectories(watch.resolve("ns/pod"));
+            Files.write(watch.resolve("ns/pod/x.hprof"), new byte[1000]);
+            Dumps.await("the upload", Duration.ofSeconds(30), () -> s3.keys().size() == 2);
+
+            HttpClient http = HttpClient.newHttpClient();
+            URI base = URI.create("http://127.0.0.1:" + app.httpPort());
+            assertThat(get(http, base.resolve("/healthz")).statusCode()).isEqualTo(200);
+            assertThat(get(http, base.resolve("/readyz")).statusCode()).isEqualTo(200);
+            HttpResponse<String> metrics = get(http, base.resolve("/metrics"));
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body())
+                    .contains("dumpsink_dumps_uploaded_total 1")
+                    .contains("dumpsink_read_bytes_total 1000")
+                    .contains("dumpsink_s3_up 1")
+                    .contains("dumpsink_upload_seconds_count 1");
+            assertThat(get(http, base.resolve("/nope")).statusCode()).isEqualTo(404);
+        } finally {
+            app.stop();
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
