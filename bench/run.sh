@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# dumpsink benchmark: the agent against the tools an operator would script instead, same machine, same S3 server.
+#   mvn -B -DskipTests package && bench/run.sh
+# Needs: java, curl; optional contenders: aws (AWS CLI), zstd. A missing contender is skipped and reported.
+# Writes bench/RESULTS.md. Takes ~15 minutes on 2 cores; uses ~25 GB of disk under bench/work (removed at the end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WORK=${BENCH_WORK:-$ROOT/bench/work}
+ROUNDS=${BENCH_ROUNDS:-3}
+BIG_GIB=${BENCH_BIG_GIB:-8}
+AGENT_JAR=$ROOT/agent/target/dumpsink-agent.jar
+LOCAL_JAR=$ROOT/local/target/dumpsink-local.jar
+for jar in "$AGENT_JAR" "$LOCAL_JAR"; do
+  [[ -f $jar ]] || { echo "missing $jar: run 'mvn -B -DskipTests package' first" >&2; exit 1; }
+done
+export AWS_ACCESS_KEY_ID=dumpsink-local AWS_SECRET_ACCESS_KEY=dumpsink-local-secret AWS_DEFAULT_REGION=us-east-1
+unset AWS_CA_BUNDLE || true
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+rm -rf "$WORK"; mkdir -p "$WORK"/{inputs,staging,s3,watch,state}
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+# --- inputs -----------------------------------------------------------------------------------------------
+log "making a real JVM heap dump (-Xmx1g, ~1.5 GB, ~30 s)"
+java -Xmx1g -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath="$WORK/inputs/" "$ROOT/bench/HeapFiller.java" \
+  >/dev/null 2>&1 || true
+HEAP=$(ls "$WORK"/inputs/*.hprof)
+mv "$HEAP" "$WORK/inputs/heap.hprof"; HEAP=$WORK/inputs/heap.hprof
+log "heap dump: $(stat -c %s "$HEAP") bytes"
+log "making 1 GiB of random bytes"
+head -c 1G /dev/urandom > "$WORK/inputs/random-1g.bin"
+
+# --- S3 server ------------------------------------------------------------------------------------------------
+java -cp "$LOCAL_JAR" io.dumpsink.embedded.EmbeddedS3Main "$WORK/s3" 0 > "$WORK/s3.out" 2> "$WORK/s3.err" &
+PIDS+=($!)
+for _ in $(seq 100); do [[ -s $WORK/s3.out ]] && break; sleep 0.1; done
+ENDPOINT=$(head -1 "$WORK/s3.out")
+log "S3Proxy at $ENDPOINT"
+
+HAVE_AWS=no; command -v aws >/dev/null && HAVE_AWS=yes
+HAVE_ZSTD=no; command -v zstd >/dev/null && HAVE_ZSTD=yes
+AWS_VERSION=$( [[ $HAVE_AWS == yes ]] && aws --version 2>&1 | head -1 || echo "not installed")
+ZSTD_VERSION=$( [[ $HAVE_ZSTD == yes ]] && zstd --version 2>&1 | head -1 || echo "not installed")
+if [[ $HAVE_AWS == yes ]]; then
+  aws --endpoint-url "$ENDPOINT" s3 mb s3://bench >/dev/null
+fi
+
+# --- the agent ------------------------------------------------------------------------------------------------
+start_agent() { # $1 = name of this agent run
+  cat > "$WORK/agent.conf" <<CONF
+dumpsink {
+  cluster = bench
+  node = bench-node
+  s3 { endpoint = "$ENDPOINT", bucket = dumps, path-style = true, access-key = "$AWS_ACCESS_KEY_ID",
+       secret-key = "$AWS_SECRET_ACCESS_KEY", create-bucket = true }
+  agent { watch-dir = "$WORK/watch", state-dir = "$WORK/state", settle-time = 250ms, http-port = 0 }
+}
+CONF
+  java -XX:MaxRAM=256m -Dconfig.file="$WORK/agent.conf" -jar "$AGENT_JAR" > "$WORK/agent-$1.log" 2>&1 &
+  AGENT_PID=$!
+  PIDS+=($AGENT_PID)
+  for _ in $(seq 300); do grep -q "Agent started" "$WORK/agent-$1.log" && return; sleep 0.1; done
+  echo "agent did not start:"; cat "$WORK/agent-$1.log"; exit 1
+}
+stop_agent() { kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; }
+agent_hwm_mib() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$AGENT_PID/status"; }
+
+# Drops a copy of $1 into the watch dir (a rename, so the agent sees a complete file) and times until the agent
+# has stored, verified and deleted it. Includes the 250 ms settle time.
+run_dumpsink() {
+  local input=$1 name=$2
+  mkdir -p "$WORK/watch/bench/pod"
+  cp "$input" "$WORK/staging/$name"
+  sync
+  local start; start=$(now)
+  mv "$WORK/staging/$name" "$WORK/watch/bench/pod/$name"
+  while [[ -e $WORK/watch/bench/pod/$name ]]; do sleep 0.02; done
+  echo "$(now) - $start" | bc -l
+}
+run_aws_cp() {
+  local start; start=$(now)
+  aws --endpoint-url "$ENDPOINT" s3 cp "$1" "s3://bench/$2" --only-show-errors
+  echo "$(now) - $start" | bc -l
+}
+run_zstd_aws() {
+  local start; start=$(now)
+  zstd -1 -T0 -q -c "$1" | aws --endpoint-url "$ENDPOINT" s3 cp - "s3://bench/$2.zst" --only-show-errors
+  echo "$(now) - $start" | bc -l
+}
+
+declare -A T
+start_agent main
+for round in $(seq "$ROUNDS"); do
+  for input in heap random; do
+    file=$HEAP; [[ $input == random ]] && file=$WORK/inputs/random-1g.bin
+    log "round $round/$ROUNDS $input: dumpsink"
+    T[$input,dumpsink]+="$(run_dumpsink "$file" "$input-$round.hprof") "
+    if [[ $HAVE_AWS == yes ]]; then
+      log "round $round/$ROUNDS $input: aws s3 cp"
+      T[$input,aws]+="$(run_aws_cp "$file" "$input-$round") "
+    fi
+    if [[ $HAVE_AWS == yes && $HAVE_ZSTD == yes ]]; then
+      log "round $round/$ROUNDS $input: zstd -1 -T0 | aws s3 cp -"
+      T[$input,zstd_aws]+="$(run_zstd_aws "$file" "$input-$round") "
+    fi
+  done
+done
+stop_agent
+
+# Peak RSS: a fresh agent per size, so each VmHWM belongs to one upload.
+log "peak RSS: 1 GiB random"
+start_agent rss1
+run_dumpsink "$WORK/inputs/random-1g.bin" rss-1g.hprof >/dev/null
+RSS_1G=$(agent_hwm_mib); stop_agent
+log "peak RSS: ${BIG_GIB} GiB random (making the input)"
+head -c "${BIG_GIB}G" /dev/urandom > "$WORK/inputs/random-big.bin"
+rm -rf "$WORK/s3/dumps"/* 2>/dev/null || true
+start_agent rssbig
+BIG_SECONDS=$(run_dumpsink "$WORK/inputs/random-big.bin" rss-big.hprof)
+RSS_BIG=$(agent_hwm_mib); stop_agent
+rm -f "$WORK/inputs/random-big.bin"
+
+# --- results --------------------------------------------------------------------------------------------------
+med() { echo "${T[$1]:-}" | tr ' ' '\n' | grep -v '^$' | median; }
+ratio() { [[ -n $1 && -n $2 ]] && echo "scale=3; $1 / $2" | bc -l || echo "n/a"; }
+fmt() { [[ -n $1 ]] && printf '%.2f' "$1" || echo "skipped"; }
+verdict() { # value op target
+  [[ $1 == n/a ]] && { echo "not measured"; return; }
+  if (( $(echo "$1 $2 $3" | bc -l) )); then echo "met"; else echo "MISSED"; fi
+}
+HEAP_D=$(med heap,dumpsink); HEAP_A=$(med heap,aws); HEAP_Z=$(med heap,zstd_aws)
+RAND_D=$(med random,dumpsink); RAND_A=$(med random,aws); RAND_Z=$(med random,zstd_aws)
+FASTEST_RAND=$(printf '%s\n' $RAND_A $RAND_Z | grep -v '^$' | sort -g | head -1)
+R_HZ=$(ratio "$HEAP_D" "$HEAP_Z"); R_HA=$(ratio "$HEAP_D" "$HEAP_A"); R_RF=$(ratio "$RAND_D" "$FASTEST_RAND")
+HEAP_STORED=$(grep -o 'storedSize=[0-9]*' "$WORK/agent-main.log" | head -1 | cut -d= -f2)
+HEAP_SIZE=$(stat -c %s "$HEAP")
+
+cat > "$ROOT/bench/RESULTS.md" <<MD
+# dumpsink benchmark results
+
+Produced by \`bench/run.sh\` — do not edit by hand; rerun it. Times are seconds from dropping the file to the
+upload being done (dumpsink: stored, manifest written, both verified, local file deleted; includes the 250 ms
+settle time). Median of $ROUNDS interleaved rounds. Compare ratios, not seconds: the machine is shared and S3Proxy
+(on the same 2 cores) bounds raw throughput.
+
+- date: $(date -u +%Y-%m-%dT%H:%MZ)
+- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM
+- JDK: $(java -version 2>&1 | head -1)
+- agent JVM: \`-XX:MaxRAM=256m\` (default heap ergonomics, as in a 256 MiB container)
+- S3 server: S3Proxy 4.1.0, filesystem backend, same machine
+- AWS CLI: $AWS_VERSION
+- zstd: $ZSTD_VERSION
+- heap dump: $HEAP_SIZE bytes (HeapFiller, -Xmx1g); dumpsink stored it in ${HEAP_STORED:-?} bytes
+
+| input | dumpsink | \`aws s3 cp\` | \`zstd -1 -T0 \| aws s3 cp -\` |
+|---|---|---|---|
+| heap dump | $(fmt "$HEAP_D") | $(fmt "$HEAP_A") | $(fmt "$HEAP_Z") |
+| 1 GiB random | $(fmt "$RAND_D") | $(fmt "$RAND_A") | $(fmt "$RAND_Z") |
+
+| target | measured | verdict |
+|---|---|---|
+| heap dump ≤ 0.8 × \`zstd \| aws\` | $R_HZ × | $(verdict "$R_HZ" '<=' 0.8) |
+| heap dump ≤ 0.25 × \`aws s3 cp\` | $R_HA × | $(verdict "$R_HA" '<=' 0.25) |
+| 1 GiB random ≤ 0.9 × fastest contender | $R_RF × | $(verdict "$R_RF" '<=' 0.9) |
+| agent peak RSS ≤ 200 MiB (1 GiB random) | $RSS_1G MiB | $(verdict "$RSS_1G" '<=' 200) |
+| agent peak RSS ≤ 200 MiB (${BIG_GIB} GiB random, $(printf '%.0f' "$BIG_SECONDS") s) | $RSS_BIG MiB | $(verdict "$RSS_BIG" '<=' 200) |
+| RSS ${BIG_GIB} GiB ≈ 1 GiB | $(ratio "$RSS_BIG" "$RSS_1G") × | $(verdict "$(ratio "$RSS_BIG" "$RSS_1G")" '<=' 1.15) |
+
+Raw times (s): heap dumpsink [${T[heap,dumpsink]:-}] aws [${T[heap,aws]:-}] zstd+aws [${T[heap,zstd_aws]:-}];
+random dumpsink [${T[random,dumpsink]:-}] aws [${T[random,aws]:-}] zstd+aws [${T[random,zstd_aws]:-}].
+MD
+[[ $HAVE_AWS == yes ]] || echo "- skipped: aws s3 cp and zstd | aws (AWS CLI not installed)" >> "$ROOT/bench/RESULTS.md"
+[[ $HAVE_ZSTD == yes ]] || echo "- skipped: zstd | aws (zstd not installed)" >> "$ROOT/bench/RESULTS.md"
+log "done: bench/RESULTS.md"
+cat "$ROOT/bench/RESULTS.md"
+rm -rf "$WORK"
