@@ -1,7 +1,9 @@
 package io.dumpsink.core.s3;
 
 import io.dumpsink.core.config.S3Settings;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -12,6 +14,8 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Builds the one S3 client a process uses, from {@link S3Settings}. The caller owns and closes it. */
 public final class S3Clients {
@@ -36,6 +40,19 @@ public final class S3Clients {
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED);
         }
         settings.endpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /**
+     * A presigner whose URLs point at {@code publicEndpoint} when given (the name users reach S3 by), otherwise at
+     * the configured endpoint. Signing is local: no request is sent. The caller closes it.
+     */
+    public static S3Presigner presigner(S3Settings settings, Optional<URI> publicEndpoint) {
+        S3Presigner.Builder builder = S3Presigner.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials(settings))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build());
+        publicEndpoint.or(settings::endpoint).ifPresent(builder::endpointOverride);
         return builder.build();
     }
 

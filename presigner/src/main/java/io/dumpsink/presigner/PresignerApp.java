@@ -1,0 +1,72 @@
+package io.dumpsink.presigner;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.Stage;
+import com.google.inject.util.Modules;
+import com.typesafe.config.Config;
+import io.dumpsink.core.config.ConfigLoader;
+import io.dumpsink.core.lifecycle.Closer;
+import io.dumpsink.presigner.config.PresignerConfig;
+import io.dumpsink.presigner.http.PresignerHttpServer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One presigner: validated settings, a strictly built injector, the HTTP server. Used by Main and tests. */
+public final class PresignerApp {
+    private static final Logger log = LoggerFactory.getLogger(PresignerApp.class);
+    private final PresignerHttpServer server;
+    private final Closer closer;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private PresignerApp(Injector injector) {
+        this.server = injector.getInstance(PresignerHttpServer.class);
+        this.closer = injector.getInstance(Closer.class);
+    }
+
+    /** @throws io.dumpsink.core.config.InvalidConfigException when the configuration is wrong */
+    public static PresignerApp create(Config config, Module... overrides) {
+        PresignerConfig presignerConfig = PresignerConfig.from(config);
+        log.info("Effective configuration:\n{}", ConfigLoader.describe(config));
+        List<Module> modules = new ArrayList<>();
+        modules.add(new AbstractModule() {
+            @Override
+            protected void configure() {
+                binder().disableCircularProxies();
+                binder().requireExplicitBindings();
+                binder().requireExactBindingAnnotations();
+            }
+        });
+        modules.add(Modules.override(PresignerModules.all(presignerConfig)).with(overrides));
+        return new PresignerApp(Guice.createInjector(Stage.PRODUCTION, modules));
+    }
+
+    public void start() throws IOException {
+        server.start();
+        log.info("Presigner started");
+    }
+
+    public synchronized void stop() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        server.stop();
+        closer.close();
+        stopped.countDown();
+        log.info("Presigner stopped");
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    public int port() {
+        return server.port();
+    }
+}

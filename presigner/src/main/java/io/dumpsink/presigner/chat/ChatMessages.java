@@ -1,0 +1,66 @@
+package io.dumpsink.presigner.chat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.presigner.config.PresignerSettings.ChatFormat;
+import io.dumpsink.presigner.links.LinkPresigner.PresignedLink;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The body posted to the webhook for one dump: a Slack/Mattermost message, or the manifest plus links. */
+public final class ChatMessages {
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private ChatMessages() {
+    }
+
+    public static byte[] body(ChatFormat format, Manifest m, Optional<URI> stable, PresignedLink presigned) {
+        try {
+            if (format == ChatFormat.GENERIC) {
+                ObjectNode root = JSON.createObjectNode();
+                root.set("manifest", JSON.valueToTree(m));
+                ObjectNode links = root.putObject("links");
+                stable.ifPresent(uri -> links.put("stable", uri.toString()));
+                links.put("presigned", presigned.url().toString());
+                links.put("presignedExpiresAt", presigned.expiresAt().toString());
+                return JSON.writeValueAsBytes(root);
+            }
+            StringBuilder text = new StringBuilder();
+            text.append(":floppy_disk: Heap dump from *").append(escape(m.namespace())).append('/')
+                    .append(escape(m.pod())).append("* on `").append(escape(m.node())).append("` (cluster `")
+                    .append(escape(m.cluster())).append("`)\n");
+            text.append('`').append(escape(m.fileName())).append("` — ").append(humanBytes(m.originalSize()))
+                    .append(", stored ").append(humanBytes(m.storedSize())).append(" (").append(m.compression())
+                    .append(")\n");
+            stable.ifPresent(uri -> text.append("<").append(uri).append("|Download> (stable link)\n"));
+            text.append("<").append(presigned.url()).append("|Direct link> (expires ")
+                    .append(presigned.expiresAt()).append(")");
+            ObjectNode root = JSON.createObjectNode();
+            root.put("text", text.toString());
+            return JSON.writeValueAsBytes(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Slack's three control characters; names come from pods and must not become markup or links. */
+    static String escape(String value) {
+        return value == null ? "" : value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    static String humanBytes(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+}

@@ -1,0 +1,138 @@
+package io.dumpsink.presigner.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import com.sun.net.httpserver.HttpExchange;
+import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.presigner.auth.Tokens;
+import io.dumpsink.presigner.chat.ChatNotifier;
+import io.dumpsink.presigner.config.PresignerSettings;
+import io.dumpsink.presigner.index.DumpStore;
+import io.dumpsink.presigner.links.LinkPresigner;
+import io.dumpsink.presigner.links.LinkPresigner.PresignedLink;
+import io.dumpsink.presigner.metrics.PresignerMetrics;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /api/v1/*}: list manifests, hand out presigned links, take the agent's "uploaded" events. Every call
+ * needs a bearer token; keys are checked against the dumps layout and must exist before anything is signed.
+ */
+@Singleton
+public final class ApiRoutes {
+    private final Tokens tokens;
+    private final DumpStore store;
+    private final LinkPresigner presigner;
+    private final ChatNotifier chat;
+    private final PresignerMetrics metrics;
+    private final PresignerSettings settings;
+
+    @Inject
+    ApiRoutes(Tokens tokens, DumpStore store, LinkPresigner presigner, ChatNotifier chat, PresignerMetrics metrics,
+            PresignerSettings settings) {
+        this.tokens = tokens;
+        this.store = store;
+        this.presigner = presigner;
+        this.chat = chat;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    public void handle(HttpExchange exchange, String path) throws IOException {
+        if (!tokens.bearer(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"dumpsink\"");
+            throw new HttpError(401, "a valid bearer token is required");
+        }
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        switch (path) {
+            case "/api/v1/dumps" -> {
+                requireMethod(method, "GET");
+                listDumps(exchange);
+            }
+            case "/api/v1/links" -> {
+                requireMethod(method, "POST");
+                createLink(exchange);
+            }
+            case "/api/v1/events/uploaded" -> {
+                requireMethod(method, "POST");
+                uploaded(exchange);
+            }
+            default -> throw new HttpError(404, "no such API");
+        }
+    }
+
+    private void listDumps(HttpExchange exchange) throws IOException {
+        Map<String, String> query = Exchanges.query(exchange);
+        String prefix = Exchanges.prefix(query.get("prefix"));
+        int limit = settings.pageSize();
+        if (query.containsKey("limit")) {
+            try {
+                limit = Integer.parseInt(query.get("limit"));
+            } catch (NumberFormatException e) {
+                throw new HttpError(400, "limit must be a number from 1 to 1000");
+            }
+            if (limit < 1 || limit > 1000) {
+                throw new HttpError(400, "limit must be a number from 1 to 1000");
+            }
+        }
+        Optional<String> cursor = Optional.ofNullable(query.get("cursor")).map(Exchanges::prefix);
+        DumpStore.Page page = store.list(prefix, limit, cursor);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("dumps", page.manifests());
+        body.put("next", page.next().orElse(null));
+        Exchanges.json(exchange, 200, body);
+    }
+
+    private void createLink(HttpExchange exchange) throws IOException {
+        JsonNode body = Exchanges.jsonBody(exchange);
+        String key = Exchanges.dumpKey(text(body, "key"));
+        Duration ttl = body.hasNonNull("ttl") ? Exchanges.ttl(text(body, "ttl")) : settings.linkTtl();
+        if (ttl.compareTo(settings.maxLinkTtl()) > 0) {
+            throw new HttpError(400, "ttl over the maximum of " + settings.maxLinkTtl());
+        }
+        Manifest manifest = store.manifest(key).orElseThrow(() -> new HttpError(404, "no such dump"));
+        PresignedLink link = presigner.presign(manifest.key(), ttl, fileName(key));
+        metrics.linksSigned.inc();
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("key", key);
+        response.put("url", link.url().toString());
+        response.put("expiresAt", link.expiresAt().toString());
+        Exchanges.json(exchange, 200, response);
+    }
+
+    private void uploaded(HttpExchange exchange) throws IOException {
+        JsonNode body = Exchanges.jsonBody(exchange);
+        String key = Exchanges.dumpKey(text(body, "key"));
+        // The message is built from the manifest in the bucket, not from the request: a token holder cannot make
+        // the service post arbitrary text or links to chat.
+        Manifest manifest = store.manifest(key).orElseThrow(() -> new HttpError(404, "no such dump"));
+        ChatNotifier.Outcome outcome = chat.announce(manifest);
+        Exchanges.json(exchange, 202, Map.of("key", key, "chat", outcome.name().toLowerCase(Locale.ROOT)));
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new HttpError(400, "'" + field + "' must be a string");
+        }
+        return value.asText();
+    }
+
+    private static void requireMethod(String method, String allowed) {
+        if (!allowed.equals(method)) {
+            throw new HttpError(405, "use " + allowed);
+        }
+    }
+
+    static String fileName(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+}

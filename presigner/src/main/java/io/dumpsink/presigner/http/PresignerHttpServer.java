@@ -1,0 +1,171 @@
+package io.dumpsink.presigner.http;
+
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.dumpsink.presigner.config.PresignerSettings;
+import io.dumpsink.presigner.index.DumpStore;
+import io.dumpsink.presigner.metrics.PresignerMetrics;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The presigner's HTTP server (the JDK's own; HTTP parsing is not ours) and its routing. Every failure maps to a
+ * status: bad input 4xx with a message, S3 trouble 502, and only a bug 500. Bodies never echo secrets.
+ */
+@Singleton
+public final class PresignerHttpServer {
+    private static final Logger log = LoggerFactory.getLogger(PresignerHttpServer.class);
+    private static final long READY_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private final PresignerSettings settings;
+    private final ApiRoutes api;
+    private final StableLinkRoute stableLinks;
+    private final BrowsePage browse;
+    private final DumpStore store;
+    private final PresignerMetrics metrics;
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private HttpServer server;
+    private ExecutorService executor;
+    private volatile long readyCheckedAt;
+    private volatile boolean ready;
+
+    @Inject
+    PresignerHttpServer(PresignerSettings settings, ApiRoutes api, StableLinkRoute stableLinks, BrowsePage browse,
+            DumpStore store, PresignerMetrics metrics) {
+        this.settings = settings;
+        this.api = api;
+        this.stableLinks = stableLinks;
+        this.browse = browse;
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    public synchronized void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(settings.port()), 1024);
+        AtomicInteger counter = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "dumpsink-http-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
+        server.start();
+        log.info("HTTP listening port={} stableLinks={}", port(), settings.stableLinks());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop(1);
+            executor.shutdown();
+            try {
+                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    executor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                executor.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void dispatch(HttpExchange exchange) {
+        long started = System.nanoTime();
+        String rawPath = exchange.getRequestURI().getRawPath();
+        String route = routeOf(rawPath);
+        int status;
+        try (exchange) {
+            try {
+                if (rawPath.indexOf('%') >= 0 || rawPath.contains("/../") || rawPath.endsWith("/..")) {
+                    throw new HttpError(400, "encoded or relative paths are not accepted");
+                }
+                route(exchange, rawPath, route);
+                status = exchange.getResponseCode();
+            } catch (HttpError e) {
+                status = e.status();
+                Exchanges.json(exchange, status, Map.of("error", e.getMessage()));
+            } catch (SdkException e) {
+                status = 502;
+                log.warn("S3 call failed route={} error={}", route, e.toString());
+                Exchanges.json(exchange, status, Map.of("error", "object storage unavailable, try again"));
+            } catch (RuntimeException e) {
+                status = 500;
+                log.error("Request failed route={}", route, e);
+                Exchanges.json(exchange, status, Map.of("error", "internal error"));
+            }
+        } catch (IOException e) {
+            status = -1; // the client went away
+        }
+        metrics.requests.labelValues(route, Integer.toString(status)).inc();
+        metrics.requestSeconds.labelValues(route).observe((System.nanoTime() - started) / 1e9);
+    }
+
+    private void route(HttpExchange exchange, String path, String route) throws IOException {
+        switch (route) {
+            case "healthz" -> Exchanges.send(exchange, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8));
+            case "readyz" -> {
+                boolean up = ready();
+                Exchanges.send(exchange, up ? 200 : 503, "text/plain",
+                        (up ? "ready\n" : "S3 unreachable\n").getBytes(StandardCharsets.UTF_8));
+            }
+            case "metrics" -> {
+                ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
+                writer.write(body, metrics.registry().scrape());
+                Exchanges.send(exchange, 200, writer.getContentType(), body.toByteArray());
+            }
+            case "api" -> api.handle(exchange, path);
+            case "stable" -> stableLinks.handle(exchange, path);
+            case "browse" -> browse.handle(exchange);
+            default -> throw new HttpError(404, "not found");
+        }
+    }
+
+    private static String routeOf(String path) {
+        if (path.equals("/")) {
+            return "browse";
+        }
+        if (path.startsWith("/api/")) {
+            return "api";
+        }
+        if (path.startsWith("/d/")) {
+            return "stable";
+        }
+        return switch (path) {
+            case "/healthz" -> "healthz";
+            case "/readyz" -> "readyz";
+            case "/metrics" -> "metrics";
+            default -> "other";
+        };
+    }
+
+    /** S3 reachable, checked at most every 5 s so probes do not load the store. */
+    private boolean ready() {
+        if (System.nanoTime() - readyCheckedAt > READY_CACHE_NANOS) {
+            try {
+                store.checkReachable();
+                ready = true;
+            } catch (SdkException e) {
+                ready = false;
+            }
+            readyCheckedAt = System.nanoTime();
+        }
+        return ready;
+    }
+}

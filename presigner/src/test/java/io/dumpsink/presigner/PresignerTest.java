@@ -1,0 +1,326 @@
+package io.dumpsink.presigner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import com.typesafe.config.ConfigFactory;
+import io.dumpsink.core.config.ConfigLoader;
+import io.dumpsink.core.config.InvalidConfigException;
+import io.dumpsink.core.config.S3Settings;
+import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.core.manifest.ManifestCodec;
+import io.dumpsink.core.s3.S3Clients;
+import io.dumpsink.embedded.EmbeddedS3;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The presigner on a real port against S3Proxy, followed with a plain HTTP client, and a real webhook receiver. */
+class PresignerTest {
+    static final String TOKEN = "token-0123456789abcdef";
+    static final String KEY = "prod/node-a/shop/api-1/2026-11-28/081530Z-java_pid1.hprof.zst";
+    static final String OTHER_KEY = "prod/node-a/shop/api-1/2026-11-28/081531Z-java_pid2.hprof.zst";
+    static final byte[] DUMP = "pretend these are zstd frames".getBytes(StandardCharsets.UTF_8);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    EmbeddedS3 s3;
+    S3Client client;
+    PresignerApp presigner;
+    HttpServer webhook;
+    final BlockingQueue<String> chatMessages = new LinkedBlockingQueue<>();
+    final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    URI base;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        s3 = EmbeddedS3.start(tmp.resolve("s3"), 0);
+        client = S3Clients.create(new S3Settings(Optional.of(s3.endpoint()), "us-east-1", "dumps", true,
+                EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, S3Settings.RequestChecksums.AUTO, false), 4);
+        client.createBucket(b -> b.bucket("dumps"));
+        putDump(KEY, "java_pid1.hprof");
+        putDump(OTHER_KEY, "<script>alert(1)</script>.hprof");
+        webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhook.createContext("/hook", exchange -> {
+            chatMessages.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        webhook.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (presigner != null) {
+            presigner.stop();
+        }
+        webhook.stop(0);
+        client.close();
+        s3.close();
+    }
+
+    private void putDump(String key, String fileName) {
+        client.putObject(b -> b.bucket("dumps").key(key), RequestBody.fromBytes(DUMP));
+        Manifest manifest = new Manifest(1, key, "dumps", "prod", "node-a", "shop", "api-1", fileName,
+                "/var/dumps/shop/api-1/" + fileName, "(dev=1,ino=2):100:2026-11-28T08:15:30Z", 100, "ab".repeat(32),
+                DUMP.length, "zstd", 1 << 20, 1, Instant.parse("2026-11-28T08:15:30Z"),
+                Instant.parse("2026-11-28T08:15:31Z"), Instant.parse("2026-11-28T08:15:40Z"), "test");
+        client.putObject(b -> b.bucket("dumps").key(key + ".json"), RequestBody.fromBytes(ManifestCodec.toJson(manifest)));
+    }
+
+    private Map<String, Object> config(int port) {
+        Map<String, Object> c = new HashMap<>();
+        c.put("dumpsink.s3.endpoint", s3.endpoint().toString());
+        c.put("dumpsink.s3.path-style", true);
+        c.put("dumpsink.s3.access-key", EmbeddedS3.ACCESS_KEY);
+        c.put("dumpsink.s3.secret-key", EmbeddedS3.SECRET_KEY);
+        c.put("dumpsink.presigner.port", port);
+        c.put("dumpsink.presigner.public-url", "http://127.0.0.1:" + port);
+        c.put("dumpsink.presigner.tokens", java.util.List.of(TOKEN));
+        c.put("dumpsink.presigner.link-secret", "s".repeat(40));
+        c.put("dumpsink.presigner.chat.webhook-url", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook");
+        return c;
+    }
+
+    private void start(Map<String, Object> overrides) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Map<String, Object> c = config(port);
+        c.putAll(overrides);
+        presigner = PresignerApp.create(ConfigLoader.load(ConfigFactory.parseMap(c), Map.of()));
+        presigner.start();
+        base = URI.create("http://127.0.0.1:" + presigner.port());
+    }
+
+    private void start() throws Exception {
+        start(Map.of());
+    }
+
+    private HttpResponse<String> post(String path, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String pathAndQuery, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private byte[] download(String url) throws Exception {
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).as("GET " + url).isEqualTo(200);
+        return response.body();
+    }
+
+    @Test
+    void presignedLinkDownloadsTheObject() throws Exception {
+        start();
+        HttpResponse<String> response = post("/api/v1/links", "{\"key\":\"" + KEY + "\",\"ttl\":\"15m\"}", TOKEN);
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(Instant.parse(body.get("expiresAt").asText()))
+                .isBetween(Instant.now().plusSeconds(14 * 60), Instant.now().plusSeconds(16 * 60));
+        assertThat(download(body.get("url").asText())).isEqualTo(DUMP);
+    }
+
+    @Test
+    void expiredPresignedUrlIsRefusedByS3() throws Exception {
+        start();
+        JsonNode body = JSON.readTree(post("/api/v1/links", "{\"key\":\"" + KEY + "\",\"ttl\":\"1s\"}", TOKEN).body());
+        Thread.sleep(2_100);
+        HttpResponse<String> expired = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(body.get("url").asText())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(expired.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void uploadedEventPostsAChatMessageWhoseLinksBothWork() throws Exception {
+        start();
+        HttpResponse<String> event = post("/api/v1/events/uploaded", "{\"key\":\"" + KEY + "\"}", TOKEN);
+        assertThat(event.statusCode()).isEqualTo(202);
+        assertThat(event.body()).contains("\"chat\":\"queued\"");
+        String message = chatMessages.poll(10, TimeUnit.SECONDS);
+        assertThat(message).isNotNull().contains("shop/api-1").contains("java_pid1.hprof").contains("node-a");
+        String text = JSON.readTree(message).get("text").asText();
+
+        Matcher stable = Pattern.compile("<(http://[^|>]+/d/[^|>]+)\\|Download>").matcher(text);
+        assertThat(stable.find()).as(text).isTrue();
+        HttpResponse<String> redirect = http.send(HttpRequest.newBuilder(URI.create(stable.group(1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        assertThat(download(redirect.headers().firstValue("Location").orElseThrow())).isEqualTo(DUMP);
+
+        Matcher direct = Pattern.compile("<(http://[^|>]+)\\|Direct link>").matcher(text);
+        assertThat(direct.find()).as(text).isTrue();
+        assertThat(download(direct.group(1))).isEqualTo(DUMP);
+
+        assertThat(post("/api/v1/events/uploaded", "{\"key\":\"" + KEY + "\"}", TOKEN).body())
+                .contains("\"chat\":\"duplicate\"");
+        assertThat(chatMessages.poll(500, TimeUnit.MILLISECONDS)).as("one message per dump").isNull();
+    }
+
+    @Test
+    void genericChatFormatCarriesTheManifestAndLinks() throws Exception {
+        start(Map.of("dumpsink.presigner.chat.format", "generic"));
+        post("/api/v1/events/uploaded", "{\"key\":\"" + KEY + "\"}", TOKEN);
+        JsonNode message = JSON.readTree(chatMessages.poll(10, TimeUnit.SECONDS));
+        assertThat(message.get("manifest").get("key").asText()).isEqualTo(KEY);
+        assertThat(download(message.get("links").get("presigned").asText())).isEqualTo(DUMP);
+        assertThat(message.get("links").get("stable").asText()).contains("/d/" + KEY + "?sig=");
+    }
+
+    @Test
+    void alteredStableLinksAreRefused() throws Exception {
+        start();
+        post("/api/v1/events/uploaded", "{\"key\":\"" + KEY + "\"}", TOKEN);
+        String text = JSON.readTree(chatMessages.poll(10, TimeUnit.SECONDS)).get("text").asText();
+        Matcher stable = Pattern.compile("/d/([^?]+)\\?sig=([^|>]+)\\|").matcher(text);
+        assertThat(stable.find()).isTrue();
+        String sig = stable.group(2);
+        assertThat(get("/d/" + OTHER_KEY + "?sig=" + sig, null).statusCode()).isEqualTo(403);
+        assertThat(get("/d/" + KEY + "?sig=" + sig.substring(1) + "A", null).statusCode()).isEqualTo(403);
+        assertThat(get("/d/" + KEY, null).statusCode()).isEqualTo(403);
+        assertThat(get("/d/" + KEY + "?sig=" + sig, null).statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void rotatingTheLinkSecretRevokesStableLinks() throws Exception {
+        start();
+        post("/api/v1/events/uploaded", "{\"key\":\"" + KEY + "\"}", TOKEN);
+        String text = JSON.readTree(chatMessages.poll(10, TimeUnit.SECONDS)).get("text").asText();
+        Matcher stable = Pattern.compile("(/d/[^|>]+)\\|").matcher(text);
+        assertThat(stable.find()).isTrue();
+        presigner.stop();
+        start(Map.of("dumpsink.presigner.link-secret", "r".repeat(40)));
+        assertThat(get(stable.group(1), null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void badInputGetsAClearClientErrorNeverA500() throws Exception {
+        start();
+        assertThat(post("/api/v1/links", "{\"key\":\"" + KEY + "\"}", null).statusCode()).isEqualTo(401);
+        assertThat(post("/api/v1/links", "{\"key\":\"" + KEY + "\"}", "wrong-token-0123456789").statusCode())
+                .isEqualTo(401);
+        for (String key : new String[] {"../../etc/passwd", "/prod/node-a/shop/api-1/2026-11-28/x",
+                "prod/node-a/shop/api-1/2026-11-28/%2e%2e", "prod/node-a/shop/api-1/2026-11-28/a\\u0001b",
+                "prod/node-a/shop/api-1/2026-11-28/..", "other-bucket/x", ""}) {
+            HttpResponse<String> response = post("/api/v1/links", "{\"key\":\"" + key + "\"}", TOKEN);
+            assertThat(response.statusCode()).as(key).isEqualTo(400);
+            assertThat(response.body()).contains("error");
+        }
+        assertThat(post("/api/v1/links", "{\"key\":\"prod/node-a/shop/api-1/2026-11-28/nope\"}", TOKEN)
+                .statusCode()).isEqualTo(404);
+        assertThat(post("/api/v1/links", "{\"key\":\"" + KEY + "\",\"ttl\":\"8d\"}", TOKEN).statusCode())
+                .isEqualTo(400);
+        assertThat(post("/api/v1/links", "{\"key\":\"" + KEY + "\",\"ttl\":\"soon\"}", TOKEN).statusCode())
+                .isEqualTo(400);
+        assertThat(post("/api/v1/links", "{\"key\":\"" + KEY + "\",\"ttl\":5}", TOKEN).statusCode())
+                .isEqualTo(400);
+        assertThat(post("/api/v1/links", "not json", TOKEN).statusCode()).isEqualTo(400);
+        assertThat(post("/api/v1/links", "[1,2]", TOKEN).statusCode()).isEqualTo(400);
+        assertThat(post("/api/v1/links", "{\"key\":\"" + "x".repeat(70_000) + "\"}", TOKEN).statusCode())
+                .isEqualTo(413);
+        assertThat(get("/d/prod/node-a/shop/api-1/2026-11-28/%2e%2e?sig=x", null).statusCode()).isEqualTo(400);
+        assertThat(get("/api/v1/dumps?prefix=../", "Bearer " + TOKEN).statusCode()).isEqualTo(400);
+        assertThat(get("/api/v1/dumps?limit=many", "Bearer " + TOKEN).statusCode()).isEqualTo(400);
+        assertThat(get("/api/v1/dumps?limit=0", "Bearer " + TOKEN).statusCode()).isEqualTo(400);
+        assertThat(get("/api/v1/links", "Bearer " + TOKEN).statusCode()).isEqualTo(405);
+        assertThat(get("/nothing-here", null).statusCode()).isEqualTo(404);
+        assertThat(get("/metrics", null).body()).doesNotContain("dumpsink_presigner_requests_total{route=\"api\",status=\"500\"}");
+    }
+
+    @Test
+    void listsManifestsNewestFirstWithPages() throws Exception {
+        start();
+        HttpResponse<String> first = get("/api/v1/dumps?prefix=prod/&limit=1", "Bearer " + TOKEN);
+        assertThat(first.statusCode()).isEqualTo(200);
+        JsonNode page = JSON.readTree(first.body());
+        assertThat(page.get("dumps")).hasSize(1);
+        String next = page.get("next").asText();
+        JsonNode second = JSON.readTree(get("/api/v1/dumps?prefix=prod/&limit=1&cursor=" + next, "Bearer " + TOKEN)
+                .body());
+        assertThat(second.get("dumps")).hasSize(1);
+        assertThat(second.get("next").isNull()).isTrue();
+        assertThat(java.util.List.of(page.get("dumps").get(0).get("key").asText(),
+                second.get("dumps").get(0).get("key").asText())).containsExactlyInAnyOrder(KEY, OTHER_KEY);
+    }
+
+    @Test
+    void browsePageNeedsATokenAndEscapesWhatPodsNamed() throws Exception {
+        start();
+        assertThat(get("/", null).statusCode()).isEqualTo(401);
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("anyone:" + TOKEN).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> root = get("/", basic);
+        assertThat(root.statusCode()).isEqualTo(200);
+        assertThat(root.body()).contains("clusters").contains("href=\"/?prefix=prod%2F\"");
+        HttpResponse<String> day = get("/?prefix=prod/node-a/shop/api-1/2026-11-28/", basic);
+        assertThat(day.body()).contains("java_pid1.hprof").contains("/d/" + KEY + "?sig=")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;.hprof").doesNotContain("<script>");
+    }
+
+    @Test
+    void presignedUrlsUseThePublicS3EndpointWhenSet() throws Exception {
+        start(Map.of("dumpsink.presigner.s3-public-endpoint", "https://s3.dumps.example.com"));
+        JsonNode body = JSON.readTree(post("/api/v1/links", "{\"key\":\"" + KEY + "\"}", TOKEN).body());
+        assertThat(body.get("url").asText()).startsWith("https://s3.dumps.example.com/dumps/" + KEY + "?");
+    }
+
+    @Test
+    void healthReadinessAndMetrics() throws Exception {
+        start();
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+        assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
+        post("/api/v1/links", "{\"key\":\"" + KEY + "\"}", TOKEN);
+        assertThat(get("/metrics", null).body()).contains("dumpsink_presigner_links_signed_total 1");
+    }
+
+    @Test
+    void configMistakesNameTheirKeys() {
+        Map<String, Object> c = config(0);
+        c.put("dumpsink.presigner.link-secret", "");
+        c.put("dumpsink.presigner.max-link-ttl", "8d");
+        c.put("dumpsink.presigner.tokens", java.util.List.of("short"));
+        assertThatThrownBy(() -> PresignerApp.create(ConfigLoader.load(ConfigFactory.parseMap(c), Map.of())))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("dumpsink.presigner.link-secret: required when dumpsink.presigner.public-url")
+                .hasMessageContaining("dumpsink.presigner.max-link-ttl: at most 7d")
+                .hasMessageContaining("dumpsink.presigner.tokens: every token needs at least 16");
+    }
+}
