@@ -6,6 +6,7 @@ import io.dumpsink.agent.cleanup.CleanupModule;
 import io.dumpsink.agent.config.AgentConfig;
 import io.dumpsink.agent.config.AgentConfigModule;
 import io.dumpsink.agent.http.HttpModule;
+import io.dumpsink.agent.notify.NotifyModule;
 import io.dumpsink.agent.pipeline.PipelineModule;
 import io.dumpsink.agent.record.RecordModule;
 import io.dumpsink.agent.upload.UploadModule;
@@ -31,6 +32,7 @@ public final class AgentModules {
                 new UploadModule(),
                 new RecordModule(),
                 new CleanupModule(),
+                config.notifications().presignerUrl().isPresent() ? new NotifyModule() : NotifyModule.none(),
                 new PipelineModule(),
                 new HttpModule(),
                 new ServiceModule());

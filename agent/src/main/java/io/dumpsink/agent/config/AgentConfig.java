@@ -10,7 +10,7 @@ import io.dumpsink.core.config.S3Settings;
  * together. Nothing else in the agent reads {@link Config}; classes get the narrow record they need.
  */
 public record AgentConfig(ClusterSettings cluster, S3Settings s3, WatchSettings watch, UploadSettings upload,
-        PipelineSettings pipeline, int httpPort) {
+        PipelineSettings pipeline, NotifySettings notifications, int httpPort) {
 
     public static AgentConfig from(Config config) {
         ConfigReader r = new ConfigReader(config);
@@ -20,6 +20,7 @@ public record AgentConfig(ClusterSettings cluster, S3Settings s3, WatchSettings 
                 WatchSettings.from(r),
                 UploadSettings.from(r),
                 PipelineSettings.from(r),
+                NotifySettings.from(r),
                 r.port("dumpsink.agent.http-port"));
         if (agentConfig.pipeline.stateDir().startsWith(agentConfig.watch.watchDir())) {
             r.problem("dumpsink.agent.state-dir", "must not be inside dumpsink.agent.watch-dir ("

@@ -21,6 +21,7 @@ public final class AgentConfigModule extends AbstractModule {
         bind(WatchSettings.class).toInstance(config.watch());
         bind(UploadSettings.class).toInstance(config.upload());
         bind(PipelineSettings.class).toInstance(config.pipeline());
+        bind(NotifySettings.class).toInstance(config.notifications());
         bind(Integer.class).annotatedWith(Names.named("http-port")).toInstance(config.httpPort());
     }
 }

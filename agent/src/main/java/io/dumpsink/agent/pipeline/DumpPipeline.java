@@ -7,6 +7,7 @@ import io.dumpsink.agent.config.PipelineSettings;
 import io.dumpsink.agent.fs.FileChangedException;
 import io.dumpsink.agent.fs.FileIdentity;
 import io.dumpsink.agent.metrics.AgentMetrics;
+import io.dumpsink.agent.notify.DumpNotifier;
 import io.dumpsink.agent.record.DumpKeys;
 import io.dumpsink.agent.record.ManifestRecorder;
 import io.dumpsink.agent.settle.SettledDump;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries each settled dump through its journey: key → upload → manifest and verification → local cleanup, with
- * at most {@code max-concurrent-dumps} at once, oldest dump first.
+ * at most {@code max-concurrent-dumps} at once, oldest dump first; stored dumps are announced to the
+ * {@link DumpNotifier} (the presigner, which posts to chat).
  *
  * <p>A failed step leaves the file where it is and retries the whole dump later (exponential backoff with full
  * jitter, no limit): a dump that reached the watch dir leaves it only when it is durable. A file that changed
@@ -50,6 +52,7 @@ public final class DumpPipeline implements SettledDumps {
     private final ManifestRecorder recorder;
     private final LocalCleanup cleanup;
     private final S3Health health;
+    private final DumpNotifier notifier;
     private final AgentMetrics metrics;
     private final Map<Path, Job> owned = new ConcurrentHashMap<>();
     /** Files kept after upload ({@code after-upload = keep}) that must not be shipped again. */
@@ -75,13 +78,14 @@ public final class DumpPipeline implements SettledDumps {
 
     @Inject
     DumpPipeline(PipelineSettings settings, DumpKeys keys, DumpUploader uploader, ManifestRecorder recorder,
-            LocalCleanup cleanup, S3Health health, AgentMetrics metrics) {
+            LocalCleanup cleanup, S3Health health, DumpNotifier notifier, AgentMetrics metrics) {
         this.settings = settings;
         this.keys = keys;
         this.uploader = uploader;
         this.recorder = recorder;
         this.cleanup = cleanup;
         this.health = health;
+        this.notifier = notifier;
         this.metrics = metrics;
         AtomicInteger counter = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(settings.maxConcurrentDumps(), runnable -> {
@@ -176,6 +180,7 @@ public final class DumpPipeline implements SettledDumps {
                 UploadResult result = uploader.upload(dump, allocation.key());
                 manifest = recorder.record(dump, result);
                 metrics.bytesStored.inc(result.storedSize());
+                notifier.stored(manifest);
             }
             health.succeeded();
             cleanup.release(dump);
