@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Fills the heap with what real services hold (maps of records, strings, byte and long arrays, mostly zero
- * padding in buffers) until OutOfMemoryError, so -XX:+HeapDumpOnOutOfMemoryError writes a realistic dump.
+ * Fills the heap with what real services hold (maps of records, strings, request buffers that are partly filled
+ * with text and zero padding, long arrays) until OutOfMemoryError, so -XX:+HeapDumpOnOutOfMemoryError writes a
+ * realistic dump. A little random data (ids, amounts) keeps it from being trivially compressible.
  * Run as a single-file program: java -Xmx1g -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=DIR/ HeapFiller.java
  */
 public class HeapFiller {
@@ -22,7 +23,11 @@ public class HeapFiller {
                     random.nextDouble() * 100, List.of("tag" + (i % 17), "region-" + (i % 7))));
             if (i % 16 == 0) {
                 byte[] buffer = new byte[4096];
-                random.nextBytes(buffer);
+                byte[] request = ("POST /api/orders/" + i + " HTTP/1.1\r\nHost: shop.example.com\r\n"
+                        + "Content-Type: application/json\r\nX-Request-Id: " + random.nextLong() + "\r\n\r\n"
+                        + "{\"customer\":" + random.nextInt(100_000) + ",\"items\":[" + (i % 97) + "]}")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                System.arraycopy(request, 0, buffer, 0, request.length);
                 hoard.add(buffer);
             }
             if (i % 64 == 0) {

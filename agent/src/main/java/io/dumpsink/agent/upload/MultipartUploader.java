@@ -14,7 +14,6 @@ import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.agent.settle.SettledDump;
 import io.dumpsink.core.config.S3Settings;
 import io.dumpsink.core.lifecycle.Closer;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -47,7 +46,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * chunks and feeds the SHA-256; a pool compresses each chunk into an independent zstd frame, in parallel; frames are
  * appended in order to a part buffer, and full parts (at least {@code part-size}) upload while the next ones fill.
  *
- * <p>Memory is bounded by pools, not by the file: {@code compression-threads + 2} chunk slots (input and output)
+ * <p>Buffers are direct (off-heap) and pooled across uploads. Memory is bounded by pools, not by the file: {@code compression-threads + 2} chunk slots (input and output)
  * and {@code parts-in-flight + 1} part buffers. When S3 is slower than the disk, the reader waits for a free part
  * buffer; when compression is slower, it waits for a free slot. Concatenated frames are one valid zstd stream, and
  * every part ends on a frame boundary, which a later resume can rely on.
@@ -69,6 +68,7 @@ public final class MultipartUploader implements DumpUploader {
     private final ExecutorService compressors;
     private final ExecutorService partSenders;
     private final ThreadLocal<ZstdCompressCtx> zstd;
+    private final BufferPool buffers;
 
     @Inject
     MultipartUploader(S3Client s3, S3Settings s3Settings, UploadSettings settings, WatchSettings watch,
@@ -83,6 +83,10 @@ public final class MultipartUploader implements DumpUploader {
                 settings.compressionThreads(), named("dumpsink-zstd")))).executor();
         this.partSenders = closer.register(new OwnedExecutor(Executors.newFixedThreadPool(
                 settings.partsInFlight() * pipeline.maxConcurrentDumps(), named("dumpsink-part")))).executor();
+        // Enough to keep every buffer of the allowed concurrent uploads at the configured sizes.
+        long perUpload = (settings.compressionThreads() + 2L) * 2 * Zstd.compressBound(settings.chunkSize())
+                + (settings.partsInFlight() + 1L) * (settings.partSize() + Zstd.compressBound(settings.chunkSize()));
+        this.buffers = new BufferPool(perUpload * pipeline.maxConcurrentDumps());
         this.zstd = ThreadLocal.withInitial(() -> new ZstdCompressCtx()
                 .setLevel(settings.compressionLevel())
                 .setContentSize(true)
@@ -99,6 +103,7 @@ public final class MultipartUploader implements DumpUploader {
             log.info("Upload started path={} key={} size={} uploadId={}", dump.file().relative(), key,
                     identity.size(), uploadId);
             Run run = new Run(dump, key, uploadId, channel);
+            boolean finished = false;
             try {
                 run.streamAll();
                 // The bytes read must be the bytes that settled: same size, and the file untouched meanwhile.
@@ -109,6 +114,7 @@ public final class MultipartUploader implements DumpUploader {
                 }
                 s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                         .multipartUpload(m -> m.parts(run.completedParts)));
+                finished = true;
                 return new UploadResult(key, run.bytesRead, HexFormat.of().formatHex(run.sha256.digest()),
                         run.bytesStored, settings.compressed() ? "zstd" : "none", settings.chunkSize(),
                         run.completedParts.size(), clock.instant());
@@ -122,6 +128,11 @@ public final class MultipartUploader implements DumpUploader {
                 run.cancel();
                 abort(key, uploadId, e);
                 throw e;
+            } finally {
+                if (finished) {
+                    // Only on success is it certain that no cancelled task still writes into a buffer.
+                    run.releaseBuffers();
+                }
             }
         }
     }
@@ -143,16 +154,16 @@ public final class MultipartUploader implements DumpUploader {
         return (int) Math.max(settings.partSize(), Math.min(roundedUp, Integer.MAX_VALUE - 2 * MIB));
     }
 
-    /** One chunk's buffers, reused: the input as read and its compressed frame. */
+    /** One chunk's buffers, reused: the input as read and its compressed frame (the input itself if none). */
     private static final class Slot {
-        final byte[] input;
-        final byte[] output;
+        final ByteBuffer input;
+        final ByteBuffer output;
         int inputLength;
         int outputLength;
 
-        Slot(int chunkSize, boolean compressed) {
-            input = new byte[chunkSize];
-            output = compressed ? new byte[(int) Zstd.compressBound(chunkSize)] : input;
+        Slot(ByteBuffer input, ByteBuffer output) {
+            this.input = input;
+            this.output = output;
         }
     }
 
@@ -167,11 +178,10 @@ public final class MultipartUploader implements DumpUploader {
         final int frameBound;
         final BlockingQueue<Slot> freeSlots;
         final ArrayDeque<Future<Slot>> compressing = new ArrayDeque<>();
-        final BlockingQueue<byte[]> freeParts;
+        final BlockingQueue<ByteBuffer> freeParts;
         final List<Future<CompletedPart>> sending = new ArrayList<>();
         final List<CompletedPart> completedParts = new ArrayList<>();
-        byte[] part;
-        int partLength;
+        ByteBuffer part;
         int partNumber;
         long bytesRead;
         long bytesStored;
@@ -190,7 +200,8 @@ public final class MultipartUploader implements DumpUploader {
             int slots = settings.compressed() ? settings.compressionThreads() + 2 : 2;
             this.freeSlots = new ArrayBlockingQueue<>(slots);
             for (int i = 0; i < slots; i++) {
-                freeSlots.add(new Slot(settings.chunkSize(), settings.compressed()));
+                ByteBuffer input = buffers.take(settings.chunkSize());
+                freeSlots.add(new Slot(input, settings.compressed() ? buffers.take(frameBound) : input));
             }
             // Buffers are created lazily, so a small dump allocates only what it fills.
             this.freeParts = new ArrayBlockingQueue<>(settings.partsInFlight() + 1);
@@ -205,8 +216,8 @@ public final class MultipartUploader implements DumpUploader {
                     slot = freeSlots.take();
                 }
                 slot.inputLength = readChunk(slot.input);
-                endOfFile = slot.inputLength < slot.input.length;
-                sha256.update(slot.input, 0, slot.inputLength);
+                endOfFile = slot.inputLength < slot.input.capacity();
+                sha256.update(slot.input.duplicate().flip());
                 bytesRead += slot.inputLength;
                 metrics.bytesRead.inc(slot.inputLength);
                 if (slot.inputLength == 0 && bytesRead > 0) {
@@ -225,7 +236,7 @@ public final class MultipartUploader implements DumpUploader {
             while (!compressing.isEmpty()) {
                 appendToPart(awaitOldestFrame());
             }
-            if (partLength > 0 || partNumber == 0) {
+            if ((part != null && part.position() > 0) || partNumber == 0) {
                 sendPart();
             }
             for (Future<CompletedPart> sent : sending) {
@@ -235,8 +246,8 @@ public final class MultipartUploader implements DumpUploader {
                     completedParts.size(), String.format("%.1f", (System.nanoTime() - startNanos) / 1e9));
         }
 
-        private int readChunk(byte[] buffer) throws IOException {
-            ByteBuffer target = ByteBuffer.wrap(buffer);
+        private int readChunk(ByteBuffer target) throws IOException {
+            target.clear();
             while (target.hasRemaining()) {
                 if (channel.read(target) < 0) {
                     break;
@@ -247,7 +258,7 @@ public final class MultipartUploader implements DumpUploader {
 
         /** Runs on a compressor thread. */
         private Slot compress(Slot slot) {
-            slot.outputLength = zstd.get().compressByteArray(slot.output, 0, slot.output.length,
+            slot.outputLength = zstd.get().compressDirectByteBuffer(slot.output, 0, slot.output.capacity(),
                     slot.input, 0, slot.inputLength);
             return slot;
         }
@@ -259,30 +270,28 @@ public final class MultipartUploader implements DumpUploader {
         private void appendToPart(Slot slot) throws IOException, InterruptedException {
             if (part == null) {
                 part = takePartBuffer();
-                partLength = 0;
             }
-            System.arraycopy(slot.output, 0, part, partLength, slot.outputLength);
-            partLength += slot.outputLength;
+            part.put(slot.output.duplicate().position(0).limit(slot.outputLength));
             freeSlots.add(slot);
-            if (partLength >= partSize) {
+            if (part.position() >= partSize) {
                 sendPart();
             }
         }
 
         /** A free part buffer; allocates up to parts-in-flight + 1 of them, then waits for a sent part's. */
-        private byte[] takePartBuffer() throws IOException, InterruptedException {
-            byte[] buffer = freeParts.poll();
+        private ByteBuffer takePartBuffer() throws IOException, InterruptedException {
+            ByteBuffer buffer = freeParts.poll();
             if (buffer != null) {
-                return buffer;
+                return buffer.clear();
             }
             if (allocatedParts < settings.partsInFlight() + 1) {
                 allocatedParts++;
-                return new byte[partSize + frameBound];
+                return buffers.take(partSize + frameBound);
             }
             while (true) {
                 buffer = freeParts.poll(1, TimeUnit.SECONDS);
                 if (buffer != null) {
-                    return buffer;
+                    return buffer.clear();
                 }
                 failFast();
             }
@@ -298,21 +307,21 @@ public final class MultipartUploader implements DumpUploader {
         }
 
         private void sendPart() {
-            final byte[] buffer = part != null ? part : new byte[0];
-            final int length = partLength;
+            final ByteBuffer buffer = part != null ? part : ByteBuffer.allocate(0);
+            final ByteBuffer content = buffer.duplicate().flip().asReadOnlyBuffer();
+            final int length = content.remaining();
             final int number = ++partNumber;
             part = null;
-            partLength = 0;
             bytesStored += length;
             sending.add(partSenders.submit(() -> {
                 try {
                     UploadPartResponse response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                                     .partNumber(number).contentLength((long) length),
-                            RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length),
+                            RequestBody.fromContentProvider(() -> new ByteBufferInputStream(content.duplicate()),
                                     length, "application/octet-stream"));
                     return CompletedPart.builder().partNumber(number).eTag(response.eTag()).build();
                 } finally {
-                    if (buffer.length > 0) {
+                    if (buffer.isDirect()) {
                         freeParts.offer(buffer);
                     }
                 }
@@ -330,6 +339,25 @@ public final class MultipartUploader implements DumpUploader {
                         nextProgressDecile * 10, bytesRead, bytesStored,
                         String.format("%.0f", bytesRead / (1024.0 * 1024.0) / Math.max(seconds, 1e-3)));
                 nextProgressDecile++;
+            }
+        }
+
+        /** Returns every buffer to the pool; only once no compression or part upload can still touch them. */
+        void releaseBuffers() {
+            for (Slot slot : freeSlots) {
+                buffers.give(slot.input);
+                if (slot.output != slot.input) {
+                    buffers.give(slot.output);
+                }
+            }
+            freeSlots.clear();
+            ByteBuffer buffer;
+            while ((buffer = freeParts.poll()) != null) {
+                buffers.give(buffer);
+            }
+            if (part != null) {
+                buffers.give(part);
+                part = null;
             }
         }
 
