@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # dumpsink benchmark: the agent against the tools an operator would script instead, same machine, same S3 server.
 #   mvn -B -DskipTests package && bench/run.sh
-# Needs: java, curl; optional contenders: aws (AWS CLI), zstd. A missing contender is skipped and reported.
+# Needs: java, bc; optional contenders: aws (AWS CLI), zstd; load generator: wrk (else bench/LinkLoad.java).
+# A missing contender is skipped and reported. Debian: apt-get install awscli zstd wrk bc
 # Writes bench/RESULTS.md. Takes ~15 minutes on 2 cores; uses ~25 GB of disk under bench/work (removed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,8 @@ ROUNDS=${BENCH_ROUNDS:-3}
 BIG_GIB=${BENCH_BIG_GIB:-8}
 AGENT_JAR=$ROOT/agent/target/dumpsink-agent.jar
 LOCAL_JAR=$ROOT/local/target/dumpsink-local.jar
-for jar in "$AGENT_JAR" "$LOCAL_JAR"; do
+PRESIGNER_JAR=$ROOT/presigner/target/dumpsink-presigner.jar
+for jar in "$AGENT_JAR" "$LOCAL_JAR" "$PRESIGNER_JAR"; do
   [[ -f $jar ]] || { echo "missing $jar: run 'mvn -B -DskipTests package' first" >&2; exit 1; }
 done
 export AWS_ACCESS_KEY_ID=dumpsink-local AWS_SECRET_ACCESS_KEY=dumpsink-local-secret AWS_DEFAULT_REGION=us-east-1
@@ -113,6 +115,41 @@ for round in $(seq "$ROUNDS"); do
 done
 stop_agent
 
+# --- presigner: link requests per second against the same S3Proxy ------------------------------------------------
+LINK_KEY=$(grep -o 'Dump stored path=[^ ]* key=[^ ]*' "$WORK/agent-main.log" | head -1 | sed 's/.*key=//')
+LINK_TOKEN=bench-token-0123456789abcdef
+cat > "$WORK/presigner.conf" <<CONF
+dumpsink {
+  s3 { endpoint = "$ENDPOINT", bucket = dumps, path-style = true, access-key = "$AWS_ACCESS_KEY_ID",
+       secret-key = "$AWS_SECRET_ACCESS_KEY" }
+  presigner { port = 0, tokens = ["$LINK_TOKEN"] }
+}
+CONF
+java -XX:MaxRAM=512m -Dconfig.file="$WORK/presigner.conf" -jar "$PRESIGNER_JAR" > "$WORK/presigner.log" 2>&1 &
+PRESIGNER_PID=$!; PIDS+=($PRESIGNER_PID)
+for _ in $(seq 300); do grep -q "Presigner started" "$WORK/presigner.log" && break; sleep 0.1; done
+PRESIGNER_URL="http://127.0.0.1:$(grep -o 'HTTP listening port=[0-9]*' "$WORK/presigner.log" | cut -d= -f2)"
+curl -sf -o /dev/null -H "Authorization: Bearer $LINK_TOKEN" -d "{\"key\":\"$LINK_KEY\"}" "$PRESIGNER_URL/api/v1/links" \
+  || { echo "presigner did not answer:"; cat "$WORK/presigner.log"; exit 1; }
+if command -v wrk >/dev/null; then
+  LOAD_TOOL="wrk -t2 -c32 -d15s --latency (after a 5 s warm-up run)"
+  log "presigner: wrk warm-up, then 15 s of POST /api/v1/links with 32 connections"
+  BENCH_TOKEN=$LINK_TOKEN BENCH_KEY=$LINK_KEY wrk -t2 -c32 -d5s -s "$ROOT/bench/links.lua" "$PRESIGNER_URL/api/v1/links" >/dev/null
+  BENCH_TOKEN=$LINK_TOKEN BENCH_KEY=$LINK_KEY wrk -t2 -c32 -d15s --latency -s "$ROOT/bench/links.lua" \
+    "$PRESIGNER_URL/api/v1/links" > "$WORK/wrk.out"
+  LINK_RPS=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/wrk.out")
+  LINK_P99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.2f", v}' "$WORK/wrk.out")
+  LINK_ERRORS=$(grep -c "Non-2xx" "$WORK/wrk.out" || true)
+else
+  LOAD_TOOL="bench/LinkLoad.java, 32 connections, 15 s after 2 s warm-up (wrk not installed)"
+  log "presigner: 15 s of POST /api/v1/links with 32 connections (java load client; wrk not installed)"
+  OUT=$(java "$ROOT/bench/LinkLoad.java" "$PRESIGNER_URL" "$LINK_TOKEN" "$LINK_KEY" 32 15)
+  LINK_RPS=$(echo "$OUT" | grep -o 'rps=[0-9.]*' | cut -d= -f2)
+  LINK_P99=$(echo "$OUT" | grep -o 'p99ms=[0-9.]*' | cut -d= -f2)
+  LINK_ERRORS=$(echo "$OUT" | grep -o 'errors=[0-9]*' | cut -d= -f2)
+fi
+kill "$PRESIGNER_PID"; wait "$PRESIGNER_PID" 2>/dev/null || true
+
 # Peak RSS: a fresh agent per size, so each VmHWM belongs to one upload.
 log "peak RSS: 1 GiB random"
 start_agent rss1
@@ -171,6 +208,11 @@ settle time). Median of $ROUNDS interleaved rounds. Compare ratios, not seconds:
 | agent peak RSS ≤ 200 MiB (1 GiB random) | $RSS_1G MiB | $(verdict "$RSS_1G" '<=' 200) |
 | agent peak RSS ≤ 200 MiB (${BIG_GIB} GiB random, $(printf '%.0f' "$BIG_SECONDS") s) | $RSS_BIG MiB | $(verdict "$RSS_BIG" '<=' 200) |
 | RSS ${BIG_GIB} GiB ≈ 1 GiB | $(ratio "$RSS_BIG" "$RSS_1G") × | $(verdict "$(ratio "$RSS_BIG" "$RSS_1G")" '<=' 1.15) |
+| presigner ≥ 10k links/s | $LINK_RPS /s | $(verdict "${LINK_RPS:-n/a}" '>=' 10000) |
+| presigner p99 < 10 ms | $LINK_P99 ms | $(verdict "${LINK_P99:-n/a}" '<' 10) |
+
+Presigner: \`POST /api/v1/links\` for one existing dump, load from $LOAD_TOOL on the same 2 cores as the
+presigner (\`-XX:MaxRAM=512m\`) and S3Proxy; non-2xx/errors: ${LINK_ERRORS:-0}.
 
 Raw times (s): heap dumpsink [${T[heap,dumpsink]:-}] aws [${T[heap,aws]:-}] zstd+aws [${T[heap,zstd_aws]:-}];
 random dumpsink [${T[random,dumpsink]:-}] aws [${T[random,aws]:-}] zstd+aws [${T[random,zstd_aws]:-}].

@@ -6,17 +6,25 @@ import io.dumpsink.agent.AgentApp;
 import io.dumpsink.core.config.ConfigLoader;
 import io.dumpsink.core.config.InvalidConfigException;
 import io.dumpsink.embedded.EmbeddedS3;
+import io.dumpsink.presigner.PresignerApp;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * dumpsink on a laptop: an embedded S3 server storing into {@code .local-run/s3}, and the agent watching
- * {@code dumps/}, both in this one process. Prints where to drop a dump and how to find it with the AWS CLI.
- * Settings can still be changed with {@code -Dconfig.file} or {@code -Ddumpsink...}.
+ * dumpsink on a laptop: an embedded S3 server storing into {@code .local-run/s3}, the agent watching
+ * {@code dumps/}, and the presigner with its browse page, all in this one process. Prints where to drop a dump,
+ * where to see it, and how to find it with the AWS CLI. {@code -Dconfig.file} still adds settings (a chat
+ * webhook, say).
  */
 public final class LocalRun {
     private static final Logger log = LoggerFactory.getLogger(LocalRun.class);
@@ -30,24 +38,36 @@ public final class LocalRun {
         Path base = Path.of(System.getProperty("dumpsink.local.dir", ".local-run")).toAbsolutePath();
         Path watch = Path.of(args.length > 0 ? args[0] : "dumps").toAbsolutePath();
         Files.createDirectories(watch);
-        int port = Integer.getInteger("dumpsink.local.s3-port", 0);
+        EmbeddedS3 s3 = EmbeddedS3.start(base.resolve("s3"), Integer.getInteger("dumpsink.local.s3-port", 0));
+        int presignerPort = Integer.getInteger("dumpsink.local.presigner-port", freePort());
+        String token = randomHex(24);
 
-        EmbeddedS3 s3 = EmbeddedS3.start(base.resolve("s3"), port);
-        Map<String, Object> local = Map.of(
-                "dumpsink.cluster", "local",
-                "dumpsink.s3.endpoint", s3.endpoint().toString(),
-                "dumpsink.s3.path-style", true,
-                "dumpsink.s3.access-key", EmbeddedS3.ACCESS_KEY,
-                "dumpsink.s3.secret-key", EmbeddedS3.SECRET_KEY,
-                "dumpsink.s3.create-bucket", true,
-                "dumpsink.agent.watch-dir", watch.toString(),
-                "dumpsink.agent.state-dir", base.resolve("state").toString(),
-                "dumpsink.agent.settle-time", "2s",
-                "dumpsink.agent.http-port", 0);
+        Map<String, Object> local = new HashMap<>();
+        local.put("dumpsink.cluster", "local");
+        local.put("dumpsink.s3.endpoint", s3.endpoint().toString());
+        local.put("dumpsink.s3.path-style", true);
+        local.put("dumpsink.s3.access-key", EmbeddedS3.ACCESS_KEY);
+        local.put("dumpsink.s3.secret-key", EmbeddedS3.SECRET_KEY);
+        local.put("dumpsink.s3.create-bucket", true);
+        local.put("dumpsink.agent.watch-dir", watch.toString());
+        local.put("dumpsink.agent.state-dir", base.resolve("state").toString());
+        local.put("dumpsink.agent.settle-time", "2s");
+        local.put("dumpsink.agent.http-port", 0);
+        local.put("dumpsink.agent.presigner-url", "http://127.0.0.1:" + presignerPort);
+        local.put("dumpsink.agent.presigner-token", token);
+        local.put("dumpsink.presigner.port", presignerPort);
+        local.put("dumpsink.presigner.public-url", "http://127.0.0.1:" + presignerPort);
+        local.put("dumpsink.presigner.tokens", List.of(token));
+        local.put("dumpsink.presigner.link-secret", randomHex(32));
+
         AgentApp agent;
+        PresignerApp presigner;
         try {
-            Config application = ConfigFactory.parseMap(local, "local run").withFallback(fileConfig());
-            agent = AgentApp.create(ConfigLoader.load(application, System.getenv()));
+            Config config = ConfigLoader.load(ConfigFactory.parseMap(local, "local run").withFallback(fileConfig()),
+                    System.getenv());
+            presigner = PresignerApp.create(config);
+            presigner.start();
+            agent = AgentApp.create(config);
             agent.start();
         } catch (InvalidConfigException e) {
             log.error("Cannot start: {}", e.getMessage());
@@ -57,6 +77,7 @@ public final class LocalRun {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.stop();
+            presigner.stop();
             try {
                 s3.close();
             } catch (Exception e) {
@@ -69,7 +90,9 @@ public final class LocalRun {
 
                 dumpsink is running locally.
                   S3 (embedded, data in %s): %s  bucket: dumps
-                  agent metrics:  http://127.0.0.1:%d/metrics
+                  browse page: http://127.0.0.1:%d/   (any user name, password: %s)
+                  API token:   %s
+                  agent metrics: http://127.0.0.1:%d/metrics
 
                 Drop a dump into %s/<namespace>/<pod>/, for example:
                   mkdir -p %s/demo/my-pod && cp /path/to/heap.hprof %s/demo/my-pod/
@@ -78,15 +101,29 @@ public final class LocalRun {
                 Find it (the local file disappears once it is stored and verified):
                   AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s \\
                       aws --endpoint-url %s s3 ls --recursive s3://dumps/
+                  curl -H 'Authorization: Bearer %s' http://127.0.0.1:%d/api/v1/dumps
 
                 Ctrl-C stops it.
-                %n""", base.resolve("s3"), endpoint, agent.httpPort(), watch, watch, watch,
-                EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, EmbeddedS3.REGION, endpoint);
+                %n""", base.resolve("s3"), endpoint, presignerPort, token, token, agent.httpPort(), watch, watch,
+                watch, EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, EmbeddedS3.REGION, endpoint, token,
+                presignerPort);
         agent.awaitStop();
     }
 
     private static Config fileConfig() {
         String file = System.getProperty("config.file");
         return file == null ? ConfigFactory.empty() : ConfigFactory.parseFile(Path.of(file).toFile());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
     }
 }
