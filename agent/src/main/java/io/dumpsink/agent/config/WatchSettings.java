@@ -8,7 +8,7 @@ import java.util.List;
 
 /** What to watch and when a file counts as finished. */
 public record WatchSettings(Path watchDir, Duration settleTime, Duration rescanInterval, List<String> include,
-        int maxDepth) {
+        int maxDepth, boolean preparePodDirs) {
 
     public static WatchSettings from(ConfigReader r) {
         Path watchDir = Path.of(r.nonBlank("dumpsink.agent.watch-dir", "set the host folder pods write dumps to"))
@@ -29,6 +29,6 @@ public record WatchSettings(Path watchDir, Duration settleTime, Duration rescanI
         }
         return new WatchSettings(watchDir, r.positiveDuration("dumpsink.agent.settle-time"),
                 r.positiveDuration("dumpsink.agent.rescan-interval"), include,
-                r.intInRange("dumpsink.agent.max-depth", 1, 64));
+                r.intInRange("dumpsink.agent.max-depth", 1, 64), r.bool("dumpsink.agent.prepare-pod-dirs"));
     }
 }

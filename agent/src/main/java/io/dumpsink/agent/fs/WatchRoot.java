@@ -11,6 +11,10 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
@@ -87,6 +91,27 @@ public final class WatchRoot {
             Path name = relative.getFileName();
             checkUnchanged(parent, name, expected, relative);
             parent.deleteFile(name);
+        }
+    }
+
+    /**
+     * Makes a folder that root owns and others cannot write to writable by everyone (0777), the way a pod folder
+     * the kubelet created needs to be for a non-root app. Anything else (a folder someone else owns, one already
+     * writable, a symlink, a file) is left alone.
+     *
+     * @return true when the mode was changed
+     */
+    public boolean openUpRootOwnedFolder(Path relative) throws IOException {
+        try (SecureDirectoryStream<Path> parent = openParent(relative)) {
+            PosixFileAttributeView view = parent.getFileAttributeView(relative.getFileName(),
+                    PosixFileAttributeView.class, NOFOLLOW);
+            PosixFileAttributes attributes = view.readAttributes();
+            if (!attributes.isDirectory() || !"root".equals(attributes.owner().getName())
+                    || attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+                return false;
+            }
+            view.setPermissions(PosixFilePermissions.fromString("rwxrwxrwx"));
+            return true;
         }
     }
 

@@ -7,6 +7,7 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.agent.config.WatchSettings;
+import io.dumpsink.agent.fs.WatchRoot;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -48,6 +49,7 @@ public final class DirectoryWatcher {
     private final FoundFiles found;
     private final AgentMetrics metrics;
     private final List<PathMatcher> include;
+    private final WatchRoot root;
     private final Map<WatchKey, Path> watched = new ConcurrentHashMap<>();
     private WatchService watchService;
     private Thread eventThread;
@@ -61,6 +63,7 @@ public final class DirectoryWatcher {
         this.include = settings.include().stream()
                 .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob))
                 .toList();
+        this.root = new WatchRoot(settings.watchDir());
     }
 
     public synchronized void start() throws IOException {
@@ -116,6 +119,7 @@ public final class DirectoryWatcher {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
                 register(dir);
+                preparePodDir(dir);
                 return FileVisitResult.CONTINUE;
             }
 
@@ -140,6 +144,21 @@ public final class DirectoryWatcher {
             log.warn("Scan failed path={} error={}", start, e.toString());
         } catch (RuntimeException e) {
             log.error("Scan failed path={}", start, e);
+        }
+    }
+
+    /** Lets a non-root app write into its pod folder (see {@code prepare-pod-dirs}). */
+    private void preparePodDir(Path dir) {
+        Path relative = settings.watchDir().relativize(dir);
+        if (!settings.preparePodDirs() || relative.getNameCount() != 2 || relative.toString().isEmpty()) {
+            return;
+        }
+        try {
+            if (root.openUpRootOwnedFolder(relative)) {
+                log.info("Made pod folder writable path={} mode=0777", relative);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            log.warn("Cannot prepare pod folder path={} error={}", relative, e.toString());
         }
     }
 
