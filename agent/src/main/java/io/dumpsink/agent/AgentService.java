@@ -5,6 +5,7 @@ import com.google.inject.Singleton;
 import io.dumpsink.agent.config.PipelineSettings;
 import io.dumpsink.agent.http.AgentHttpServer;
 import io.dumpsink.agent.pipeline.DumpPipeline;
+import io.dumpsink.agent.pipeline.OrphanSweeper;
 import io.dumpsink.agent.pipeline.StartupChecks;
 import io.dumpsink.agent.settle.SettleTracker;
 import io.dumpsink.agent.watch.DirectoryWatcher;
@@ -26,18 +27,20 @@ public final class AgentService {
     private final DumpPipeline pipeline;
     private final SettleTracker settle;
     private final DirectoryWatcher watcher;
+    private final OrphanSweeper orphans;
     private final Closer closer;
     private final Duration shutdownGrace;
     private boolean stopped;
 
     @Inject
     AgentService(StartupChecks checks, AgentHttpServer http, DumpPipeline pipeline, SettleTracker settle,
-            DirectoryWatcher watcher, Closer closer, PipelineSettings settings) {
+            DirectoryWatcher watcher, OrphanSweeper orphans, Closer closer, PipelineSettings settings) {
         this.checks = checks;
         this.http = http;
         this.pipeline = pipeline;
         this.settle = settle;
         this.watcher = watcher;
+        this.orphans = orphans;
         this.closer = closer;
         this.shutdownGrace = settings.shutdownGrace();
     }
@@ -48,6 +51,7 @@ public final class AgentService {
             http.start();
             pipeline.start();
             watcher.start();
+            orphans.start();
             http.markStarted();
             log.info("Agent started");
         } catch (IOException | RuntimeException e) {
@@ -62,6 +66,7 @@ public final class AgentService {
         }
         stopped = true;
         log.info("Agent stopping shutdownGrace={}", shutdownGrace);
+        orphans.stop();
         watcher.stop();
         settle.stop();
         pipeline.stop(shutdownGrace);

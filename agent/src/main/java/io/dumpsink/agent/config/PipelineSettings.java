@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /** How dumps move through the pipeline: concurrency, retries, what happens to the file, shutdown. */
 public record PipelineSettings(int maxConcurrentDumps, AfterUpload afterUpload, Backoff retry,
-        Duration shutdownGrace, Path stateDir) {
+        Duration shutdownGrace, Path stateDir, Duration orphanUploadAge) {
 
     public enum AfterUpload {
         DELETE, KEEP
@@ -28,6 +28,7 @@ public record PipelineSettings(int maxConcurrentDumps, AfterUpload afterUpload, 
                 r.enumValue("dumpsink.agent.after-upload", AfterUpload.class),
                 new Backoff(initial, max),
                 r.positiveDuration("dumpsink.agent.shutdown-grace"),
-                stateDir);
+                stateDir,
+                r.positiveDuration("dumpsink.agent.orphan-upload-age"));
     }
 }

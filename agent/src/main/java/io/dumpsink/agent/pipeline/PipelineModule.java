@@ -11,5 +11,6 @@ public final class PipelineModule extends AbstractModule {
         bind(SettledDumps.class).to(DumpPipeline.class);
         bind(S3Health.class);
         bind(StartupChecks.class);
+        bind(OrphanSweeper.class);
     }
 }

@@ -39,6 +39,7 @@ public final class SettleTracker implements FoundFiles {
     private static final Logger log = LoggerFactory.getLogger(SettleTracker.class);
 
     private final WatchRoot root;
+    private final Path watchDir;
     private final Duration settleTime;
     private final SettledDumps next;
     private final Clock clock;
@@ -63,6 +64,7 @@ public final class SettleTracker implements FoundFiles {
     @Inject
     SettleTracker(WatchSettings settings, SettledDumps next, Clock clock, AgentMetrics metrics) {
         this.root = new WatchRoot(settings.watchDir());
+        this.watchDir = settings.watchDir();
         this.settleTime = settings.settleTime();
         this.next = next;
         this.clock = clock;
@@ -100,6 +102,16 @@ public final class SettleTracker implements FoundFiles {
             if (rejected.add(relative)) {
                 metrics.filesSkipped.labelValues("not_regular").inc();
                 log.warn("Skipping path={} reason=not-a-regular-file (symlink, FIFO, socket or device)", relative);
+            }
+            return;
+        }
+        if (linkCount(relative) > 1) {
+            // A hard link may point at any file on the node's file system (/etc/shadow): never upload one.
+            pending.remove(relative);
+            if (rejected.add(relative)) {
+                metrics.filesSkipped.labelValues("hard_link").inc();
+                log.warn("Skipping path={} reason=hard-link (link count > 1: it may be a file from outside)",
+                        relative);
             }
             return;
         }
@@ -154,6 +166,15 @@ public final class SettleTracker implements FoundFiles {
     private void schedule(Path relative, Pending entry, Duration delay) {
         entry.checkScheduled = true;
         executor.schedule(() -> check(relative), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    private int linkCount(Path relative) {
+        try {
+            return (Integer) java.nio.file.Files.getAttribute(watchDir.resolve(relative), "unix:nlink",
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException e) {
+            return Integer.MAX_VALUE; // cannot tell: treat as linked
+        }
     }
 
     /** The file's own attributes, or null (and forgotten) when it is gone or cannot be read. */

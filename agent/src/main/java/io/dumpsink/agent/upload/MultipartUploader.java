@@ -10,14 +10,18 @@ import io.dumpsink.agent.config.WatchSettings;
 import io.dumpsink.agent.fs.FileChangedException;
 import io.dumpsink.agent.fs.FileIdentity;
 import io.dumpsink.agent.fs.WatchRoot;
+import io.dumpsink.agent.journal.JournalEntry;
+import io.dumpsink.agent.journal.UploadJournal;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.agent.settle.SettledDump;
 import io.dumpsink.core.config.S3Settings;
 import io.dumpsink.core.lifecycle.Closer;
+import io.dumpsink.core.retry.Backoff;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -25,6 +29,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +45,8 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
@@ -49,7 +57,14 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * <p>Buffers are direct (off-heap) and pooled across uploads. Memory is bounded by pools, not by the file: {@code compression-threads + 2} chunk slots (input and output)
  * and {@code parts-in-flight + 1} part buffers. When S3 is slower than the disk, the reader waits for a free part
  * buffer; when compression is slower, it waits for a free slot. Concatenated frames are one valid zstd stream, and
- * every part ends on a frame boundary, which a later resume can rely on.
+ * every part ends on a frame boundary: each part encodes a known input range on its own.
+ *
+ * <p>That is what makes uploads resumable. Each stored part is written to the {@link UploadJournal} with its
+ * input range; an upload that failed on a transient error, was interrupted by shutdown or by SIGKILL keeps its
+ * multipart upload, and the next attempt lists the stored parts (ListParts is the truth), keeps the longest run
+ * that matches the journal, re-reads that prefix only to rebuild the SHA-256, and continues from there. A file
+ * whose identity changed, or an upload the store no longer has, starts over: an object is never completed from
+ * mixed content.
  */
 @Singleton
 public final class MultipartUploader implements DumpUploader {
@@ -69,16 +84,18 @@ public final class MultipartUploader implements DumpUploader {
     private final ExecutorService partSenders;
     private final ThreadLocal<ZstdCompressCtx> zstd;
     private final BufferPool buffers;
+    private final UploadJournal journal;
 
     @Inject
     MultipartUploader(S3Client s3, S3Settings s3Settings, UploadSettings settings, WatchSettings watch,
-            PipelineSettings pipeline, AgentMetrics metrics, Clock clock, Closer closer) {
+            PipelineSettings pipeline, UploadJournal journal, AgentMetrics metrics, Clock clock, Closer closer) {
         this.s3 = s3;
         this.bucket = s3Settings.bucket();
         this.settings = settings;
         this.root = new WatchRoot(watch.watchDir());
         this.metrics = metrics;
         this.clock = clock;
+        this.journal = journal;
         this.compressors = closer.register(new OwnedExecutor(Executors.newFixedThreadPool(
                 settings.compressionThreads(), named("dumpsink-zstd")))).executor();
         this.partSenders = closer.register(new OwnedExecutor(Executors.newFixedThreadPool(
@@ -96,37 +113,61 @@ public final class MultipartUploader implements DumpUploader {
     @Override
     public UploadResult upload(SettledDump dump, String key) throws IOException, InterruptedException {
         FileIdentity identity = dump.identity();
-        try (SeekableByteChannel channel = root.openForRead(dump.file().relative(), identity)) {
-            String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)
-                    .contentType(settings.compressed() ? "application/zstd" : "application/octet-stream"))
-                    .uploadId();
-            log.info("Upload started path={} key={} size={} uploadId={}", dump.file().relative(), key,
-                    identity.size(), uploadId);
-            Run run = new Run(dump, key, uploadId, channel);
+        Path relative = dump.file().relative();
+        String compression = settings.compressed() ? "zstd" : "none";
+        try (SeekableByteChannel channel = openOrDiscardJournal(relative, identity)) {
+            JournalEntry entry = resumable(relative, identity, key, compression).orElse(null);
+            if (entry == null) {
+                String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)
+                        .contentType(settings.compressed() ? "application/zstd" : "application/octet-stream"))
+                        .uploadId();
+                entry = new JournalEntry(JournalEntry.CURRENT_VERSION, relative.toString(), identity.describe(), key,
+                        uploadId, compression, clock.millis(), List.of());
+                journal.save(entry);
+                log.info("Upload started path={} key={} size={} uploadId={}", relative, key, identity.size(),
+                        uploadId);
+            } else {
+                JournalEntry.Part last = entry.parts().isEmpty() ? null : entry.parts().get(entry.parts().size() - 1);
+                log.info("Upload resumed path={} key={} uploadId={} storedParts={} fromByte={}", relative, key,
+                        entry.uploadId(), entry.parts().size(), last == null ? 0 : last.inputEnd());
+            }
+            String uploadId = entry.uploadId();
+            Run run = new Run(dump, key, entry, channel);
             boolean finished = false;
             try {
+                run.rehashStoredPrefix();
                 run.streamAll();
                 // The bytes read must be the bytes that settled: same size, and the file untouched meanwhile.
-                FileIdentity after = FileIdentity.of(root.stat(dump.file().relative()));
+                FileIdentity after;
+                try {
+                    after = FileIdentity.of(root.stat(relative));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    throw new FileChangedException(relative + " was deleted during upload");
+                }
                 if (!after.equals(identity) || run.bytesRead != identity.size()) {
-                    throw new FileChangedException(dump.file().relative() + " changed during upload: was "
+                    throw new FileChangedException(relative + " changed during upload: was "
                             + identity.describe() + ", read " + run.bytesRead + " bytes, now " + after.describe());
                 }
                 s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                         .multipartUpload(m -> m.parts(run.completedParts)));
                 finished = true;
+                journal.delete(relative.toString());
                 return new UploadResult(key, run.bytesRead, HexFormat.of().formatHex(run.sha256.digest()),
-                        run.bytesStored, settings.compressed() ? "zstd" : "none", settings.chunkSize(),
-                        run.completedParts.size(), clock.instant());
+                        run.bytesStored, compression, settings.chunkSize(), run.completedParts.size(),
+                        clock.instant());
             } catch (InterruptedException e) {
                 run.cancel();
-                Thread.interrupted(); // the SDK refuses to send the abort from an interrupted thread
-                abort(key, uploadId, e);
-                Thread.currentThread().interrupt();
+                log.info("Upload paused by shutdown key={} uploadId={}; it resumes after restart", key, uploadId);
                 throw e;
             } catch (IOException | RuntimeException | Error e) {
                 run.cancel();
-                abort(key, uploadId, e);
+                if (Backoff.isTransient(e) && !(e instanceof FileChangedException)) {
+                    // Keep the stored parts: the retry continues from the first missing one.
+                    log.debug("Upload paused key={} uploadId={} error={}", key, uploadId, e.toString());
+                } else {
+                    abort(key, uploadId, e);
+                    journal.delete(relative.toString());
+                }
                 throw e;
             } finally {
                 if (finished) {
@@ -135,6 +176,61 @@ public final class MultipartUploader implements DumpUploader {
                 }
             }
         }
+    }
+
+    /** Opens the file; when it changed or vanished, the upload of an earlier attempt is of no use any more. */
+    private SeekableByteChannel openOrDiscardJournal(Path relative, FileIdentity identity) throws IOException {
+        try {
+            return root.openForRead(relative, identity);
+        } catch (FileChangedException e) {
+            journal.find(relative).ifPresent(stale -> {
+                abort(stale.key(), stale.uploadId(), e);
+                journal.delete(stale.relativePath());
+            });
+            throw e;
+        }
+    }
+
+    /**
+     * The journal of an upload of this very file to this key, cut to the parts the store really has (the longest
+     * run from part 1 whose number, ETag and size match); empty when there is nothing to resume, in which case a
+     * stale journal's multipart upload is aborted.
+     */
+    private Optional<JournalEntry> resumable(Path relative, FileIdentity identity, String key, String compression) {
+        Optional<JournalEntry> found = journal.find(relative);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        JournalEntry entry = found.get();
+        if (!entry.identity().equals(identity.describe()) || !entry.key().equals(key)
+                || !entry.compression().equals(compression)) {
+            log.info("Discarding journal path={} reason=file-or-settings-changed uploadId={}", relative,
+                    entry.uploadId());
+            abort(entry.key(), entry.uploadId(), new FileChangedException("journal does not match"));
+            journal.delete(entry.relativePath());
+            return Optional.empty();
+        }
+        Map<Integer, Part> stored = new java.util.HashMap<>();
+        try {
+            s3.listPartsPaginator(b -> b.bucket(bucket).key(key).uploadId(entry.uploadId())).parts()
+                    .forEach(part -> stored.put(part.partNumber(), part));
+        } catch (NoSuchUploadException e) {
+            log.info("Discarding journal path={} reason=upload-gone uploadId={}", relative, entry.uploadId());
+            journal.delete(entry.relativePath());
+            return Optional.empty();
+        }
+        List<JournalEntry.Part> prefix = new ArrayList<>();
+        for (JournalEntry.Part part : entry.parts()) {
+            Part inStore = stored.get(part.number());
+            long expectedStart = prefix.isEmpty() ? 0 : prefix.get(prefix.size() - 1).inputEnd();
+            if (part.number() != prefix.size() + 1 || part.inputStart() != expectedStart || inStore == null
+                    || !part.etag().equals(inStore.eTag()) || part.size() != inStore.size()) {
+                break;
+            }
+            prefix.add(part);
+        }
+        return Optional.of(new JournalEntry(entry.version(), entry.relativePath(), entry.identity(), key,
+                entry.uploadId(), compression, entry.startedAtEpochMilli(), List.copyOf(prefix)));
     }
 
     private void abort(String key, String uploadId, Throwable cause) {
@@ -160,6 +256,7 @@ public final class MultipartUploader implements DumpUploader {
         final ByteBuffer output;
         int inputLength;
         int outputLength;
+        long inputEnd;
 
         Slot(ByteBuffer input, ByteBuffer output) {
             this.input = input;
@@ -173,6 +270,9 @@ public final class MultipartUploader implements DumpUploader {
         final String key;
         final String uploadId;
         final SeekableByteChannel channel;
+        JournalEntry entry;
+        long partInputStart;
+        long partInputEnd;
         final MessageDigest sha256 = sha256();
         final int partSize;
         final int frameBound;
@@ -189,10 +289,11 @@ public final class MultipartUploader implements DumpUploader {
         int allocatedParts;
         final long startNanos = System.nanoTime();
 
-        Run(SettledDump dump, String key, String uploadId, SeekableByteChannel channel) {
+        Run(SettledDump dump, String key, JournalEntry entry, SeekableByteChannel channel) {
             this.dump = dump;
             this.key = key;
-            this.uploadId = uploadId;
+            this.uploadId = entry.uploadId();
+            this.entry = entry;
             this.channel = channel;
             this.partSize = partSizeFor(dump.identity().size());
             this.frameBound = settings.compressed()
@@ -207,6 +308,37 @@ public final class MultipartUploader implements DumpUploader {
             this.freeParts = new ArrayBlockingQueue<>(settings.partsInFlight() + 1);
         }
 
+        /**
+         * For a resumed upload: re-reads the input the stored parts cover, only to rebuild the SHA-256, and
+         * continues after it with the next part number.
+         */
+        void rehashStoredPrefix() throws IOException {
+            if (entry.parts().isEmpty()) {
+                return;
+            }
+            JournalEntry.Part last = entry.parts().get(entry.parts().size() - 1);
+            Slot slot = freeSlots.peek();
+            channel.position(0);
+            long remaining = last.inputEnd();
+            while (remaining > 0) {
+                ByteBuffer target = slot.input.clear();
+                target.limit((int) Math.min(target.capacity(), remaining));
+                int read = channel.read(target);
+                if (read < 0) {
+                    throw new FileChangedException(dump.file().relative() + " is shorter than its stored parts");
+                }
+                sha256.update(target.flip());
+                remaining -= read;
+            }
+            for (JournalEntry.Part part : entry.parts()) {
+                completedParts.add(CompletedPart.builder().partNumber(part.number()).eTag(part.etag()).build());
+                bytesStored += part.size();
+            }
+            bytesRead = last.inputEnd();
+            partNumber = last.number();
+            nextProgressDecile = (int) Math.min(10, bytesRead * 10 / Math.max(1, dump.identity().size()) + 1);
+        }
+
         void streamAll() throws IOException, InterruptedException {
             boolean endOfFile = false;
             while (!endOfFile) {
@@ -219,6 +351,7 @@ public final class MultipartUploader implements DumpUploader {
                 endOfFile = slot.inputLength < slot.input.capacity();
                 sha256.update(slot.input.duplicate().flip());
                 bytesRead += slot.inputLength;
+                slot.inputEnd = bytesRead;
                 metrics.bytesRead.inc(slot.inputLength);
                 if (slot.inputLength == 0 && bytesRead > 0) {
                     freeSlots.add(slot); // nothing left; an empty file still gets its one (empty) frame
@@ -270,8 +403,10 @@ public final class MultipartUploader implements DumpUploader {
         private void appendToPart(Slot slot) throws IOException, InterruptedException {
             if (part == null) {
                 part = takePartBuffer();
+                partInputStart = slot.inputEnd - slot.inputLength;
             }
             part.put(slot.output.duplicate().position(0).limit(slot.outputLength));
+            partInputEnd = slot.inputEnd;
             freeSlots.add(slot);
             if (part.position() >= partSize) {
                 sendPart();
@@ -311,6 +446,8 @@ public final class MultipartUploader implements DumpUploader {
             final ByteBuffer content = buffer.duplicate().flip().asReadOnlyBuffer();
             final int length = content.remaining();
             final int number = ++partNumber;
+            final long inputStart = partInputStart;
+            final long inputEnd = partInputEnd;
             part = null;
             bytesStored += length;
             sending.add(partSenders.submit(() -> {
@@ -319,6 +456,7 @@ public final class MultipartUploader implements DumpUploader {
                                     .partNumber(number).contentLength((long) length),
                             RequestBody.fromContentProvider(() -> new ByteBufferInputStream(content.duplicate()),
                                     length, "application/octet-stream"));
+                    recordPart(new JournalEntry.Part(number, response.eTag(), inputStart, inputEnd, length));
                     return CompletedPart.builder().partNumber(number).eTag(response.eTag()).build();
                 } finally {
                     if (buffer.isDirect()) {
@@ -340,6 +478,12 @@ public final class MultipartUploader implements DumpUploader {
                         String.format("%.0f", bytesRead / (1024.0 * 1024.0) / Math.max(seconds, 1e-3)));
                 nextProgressDecile++;
             }
+        }
+
+        /** Runs on part-sender threads: one journal write per stored part, in any order. */
+        private synchronized void recordPart(JournalEntry.Part stored) throws IOException {
+            entry = entry.withPart(stored);
+            journal.save(entry);
         }
 
         /** Returns every buffer to the pool; only once no compression or part upload can still touch them. */

@@ -6,6 +6,7 @@ import com.google.inject.AbstractModule;
 public final class UploadModule extends AbstractModule {
     @Override
     protected void configure() {
+        bind(io.dumpsink.agent.journal.UploadJournal.class);
         bind(MultipartUploader.class);
         bind(DumpUploader.class).to(MultipartUploader.class);
     }
