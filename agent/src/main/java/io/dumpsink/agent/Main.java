@@ -6,8 +6,13 @@ import io.dumpsink.core.config.InvalidConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import sun.misc.Signal;
 
-/** The agent's entry point: load config, wire, start, wait for SIGTERM. The only place that exits. */
+/**
+ * The agent's entry point: load config, wire, start, wait for SIGTERM. The only place that exits. SIGTERM (and
+ * SIGINT) stop the agent gracefully and exit 0, as Kubernetes expects of a pod it is stopping; a crash or SIGKILL
+ * leaves the journals, and the next start resumes.
+ */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -20,7 +25,12 @@ public final class Main {
         AgentApp app;
         try {
             app = AgentApp.create(ConfigLoader.load());
-            Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "dumpsink-shutdown"));
+            AgentApp running = app;
+            Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "dumpsink-shutdown"));
+            for (String signal : new String[] {"TERM", "INT"}) {
+                Signal.handle(new Signal(signal), received -> new Thread(running::stop, "dumpsink-sig" + signal
+                        .toLowerCase(java.util.Locale.ROOT)).start());
+            }
             app.start();
         } catch (InvalidConfigException e) {
             log.error("Cannot start: {}", e.getMessage());
@@ -40,5 +50,6 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        System.exit(0);
     }
 }

@@ -9,7 +9,7 @@ import io.dumpsink.core.config.S3Settings;
  * The agent's whole configuration, read once from {@link Config} and validated with every problem reported
  * together. Nothing else in the agent reads {@link Config}; classes get the narrow record they need.
  */
-public record AgentConfig(ClusterSettings cluster, S3Settings s3, WatchSettings watch, UploadSettings upload,
+public record AgentConfig(ClusterSettings cluster, S3Settings s3, LifecycleSettings lifecycle, WatchSettings watch, UploadSettings upload,
         PipelineSettings pipeline, NotifySettings notifications, int httpPort) {
 
     public static AgentConfig from(Config config) {
@@ -17,6 +17,7 @@ public record AgentConfig(ClusterSettings cluster, S3Settings s3, WatchSettings 
         AgentConfig agentConfig = new AgentConfig(
                 ClusterSettings.from(r),
                 S3Settings.from(r),
+                LifecycleSettings.from(r),
                 WatchSettings.from(r),
                 UploadSettings.from(r),
                 PipelineSettings.from(r),

@@ -18,6 +18,7 @@ public final class AgentConfigModule extends AbstractModule {
         bind(AgentConfig.class).toInstance(config);
         bind(ClusterSettings.class).toInstance(config.cluster());
         bind(S3Settings.class).toInstance(config.s3());
+        bind(LifecycleSettings.class).toInstance(config.lifecycle());
         bind(WatchSettings.class).toInstance(config.watch());
         bind(UploadSettings.class).toInstance(config.upload());
         bind(PipelineSettings.class).toInstance(config.pipeline());

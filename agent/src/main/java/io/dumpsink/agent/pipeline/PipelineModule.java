@@ -12,5 +12,6 @@ public final class PipelineModule extends AbstractModule {
         bind(S3Health.class);
         bind(StartupChecks.class);
         bind(OrphanSweeper.class);
+        bind(BucketLifecycle.class);
     }
 }

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Fails startup, with a message naming the setting to fix, when the agent could not do its job: watch dir
  * missing, state dir not writable, S3 endpoint unreachable, credentials refused, bucket missing (created instead
- * when {@code s3.create-bucket} is on). Better a crash-looping pod with a clear log than an agent that looks
+ * when {@code s3.create-bucket} is on), then puts the bucket lifecycle rule in place. Better a crash-looping pod with a clear log than an agent that looks
  * healthy and ships nothing.
  */
 @Singleton
@@ -31,19 +31,23 @@ public final class StartupChecks {
     private final S3Settings s3Settings;
     private final WatchSettings watch;
     private final PipelineSettings pipeline;
+    private final BucketLifecycle lifecycle;
 
     @Inject
-    StartupChecks(S3Client s3, S3Settings s3Settings, WatchSettings watch, PipelineSettings pipeline) {
+    StartupChecks(S3Client s3, S3Settings s3Settings, WatchSettings watch, PipelineSettings pipeline,
+            BucketLifecycle lifecycle) {
         this.s3 = s3;
         this.s3Settings = s3Settings;
         this.watch = watch;
         this.pipeline = pipeline;
+        this.lifecycle = lifecycle;
     }
 
     public void run() {
         checkWatchDir();
         checkStateDir();
         checkBucket();
+        lifecycle.apply();
     }
 
     private void checkWatchDir() {

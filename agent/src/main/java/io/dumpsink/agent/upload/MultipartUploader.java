@@ -85,6 +85,12 @@ public final class MultipartUploader implements DumpUploader {
     private final ThreadLocal<ZstdCompressCtx> zstd;
     private final BufferPool buffers;
     private final UploadJournal journal;
+    /**
+     * Content-MD5 on each part, so the store refuses a part corrupted on the way: needed when the SDK sends no
+     * checksum of its own (request-checksums resolved to when-required) over HTTPS, where SigV4 leaves the payload
+     * unsigned. Over plain HTTP the SDK signs each part's SHA-256, which the store verifies already.
+     */
+    private final boolean partMd5;
 
     @Inject
     MultipartUploader(S3Client s3, S3Settings s3Settings, UploadSettings settings, WatchSettings watch,
@@ -96,6 +102,8 @@ public final class MultipartUploader implements DumpUploader {
         this.metrics = metrics;
         this.clock = clock;
         this.journal = journal;
+        this.partMd5 = s3Settings.checksumsWhenRequired()
+                && s3Settings.endpoint().map(uri -> "https".equals(uri.getScheme())).orElse(true);
         this.compressors = closer.register(new OwnedExecutor(Executors.newFixedThreadPool(
                 settings.compressionThreads(), named("dumpsink-zstd")))).executor();
         this.partSenders = closer.register(new OwnedExecutor(Executors.newFixedThreadPool(
@@ -452,8 +460,9 @@ public final class MultipartUploader implements DumpUploader {
             bytesStored += length;
             sending.add(partSenders.submit(() -> {
                 try {
+                    String md5 = partMd5 ? md5Base64(content.duplicate()) : null;
                     UploadPartResponse response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                                    .partNumber(number).contentLength((long) length),
+                                    .partNumber(number).contentLength((long) length).contentMD5(md5),
                             RequestBody.fromContentProvider(() -> new ByteBufferInputStream(content.duplicate()),
                                     length, "application/octet-stream"));
                     recordPart(new JournalEntry.Part(number, response.eTag(), inputStart, inputEnd, length));
@@ -528,6 +537,16 @@ public final class MultipartUploader implements DumpUploader {
             } catch (java.util.concurrent.CancellationException e) {
                 throw new InterruptedIOException("cancelled");
             }
+        }
+    }
+
+    private static String md5Base64(ByteBuffer content) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(content);
+            return java.util.Base64.getEncoder().encodeToString(md5.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has MD5", e);
         }
     }
 

@@ -16,13 +16,18 @@ public final class TestingAgent {
     private final Map<String, Object> settings = new HashMap<>();
 
     public TestingAgent(TestingS3 s3, Path watchDir, Path stateDir) {
+        this(s3.server.endpoint().toString(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, watchDir, stateDir);
+    }
+
+    /** An agent against any S3 server. */
+    public TestingAgent(String endpoint, String accessKey, String secretKey, Path watchDir, Path stateDir) {
         settings.put("dumpsink.cluster", "test-cluster");
         settings.put("dumpsink.node", "node-1");
-        settings.put("dumpsink.s3.endpoint", s3.server.endpoint().toString());
+        settings.put("dumpsink.s3.endpoint", endpoint);
         settings.put("dumpsink.s3.bucket", TestingS3.BUCKET);
         settings.put("dumpsink.s3.path-style", true);
-        settings.put("dumpsink.s3.access-key", EmbeddedS3.ACCESS_KEY);
-        settings.put("dumpsink.s3.secret-key", EmbeddedS3.SECRET_KEY);
+        settings.put("dumpsink.s3.access-key", accessKey);
+        settings.put("dumpsink.s3.secret-key", secretKey);
         settings.put("dumpsink.s3.create-bucket", true);
         settings.put("dumpsink.agent.watch-dir", watchDir.toString());
         settings.put("dumpsink.agent.state-dir", stateDir.toString());

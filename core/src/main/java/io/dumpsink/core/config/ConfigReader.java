@@ -91,6 +91,19 @@ public final class ConfigReader {
         }
     }
 
+    public Duration nonNegativeDuration(String key) {
+        try {
+            Duration value = config.getDuration(key);
+            if (value.isNegative()) {
+                problem(key, "must not be negative, got " + value);
+            }
+            return value;
+        } catch (ConfigException e) {
+            problem(key, "expected a duration such as 30d", e);
+            return Duration.ZERO;
+        }
+    }
+
     public long bytesAtLeast(String key, long min) {
         try {
             ConfigMemorySize size = config.getMemorySize(key);
