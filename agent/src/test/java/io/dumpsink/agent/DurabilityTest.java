@@ -79,13 +79,14 @@ class DurabilityTest {
     void s3OutageMidUploadResumesAfterRecoveryWithoutResendingStoredParts() throws Exception {
         s3.createBucket();
         agent = agentThroughRelay().start();
-        relay.throttle(20L << 20);
+        relay.throttle(40L << 20);
         AgentMetrics metrics = agent.get(AgentMetrics.class);
-        byte[] content = dropRandomDump("big.hprof", 40 << 20);
+        // Big enough that the parts in flight when the outage hits (lost, at most parts-in-flight) stay small.
+        byte[] content = dropRandomDump("big.hprof", 120 << 20);
 
-        Dumps.await("half of the dump uploaded", WAIT, () -> relay.upstreamBytes() > 20L << 20);
-        s3.server.stop();
+        Dumps.await("half of the dump uploaded", WAIT, () -> relay.upstreamBytes() > 60L << 20);
         relay.cutAll();
+        s3.server.stop();
         Dumps.await("the agent to notice the outage", WAIT, () -> metrics.s3Up.get() == 0);
         Thread.sleep(3_000);
         assertThat(watch.resolve("ns/pod/big.hprof")).as("the dump stays while S3 is down").exists();

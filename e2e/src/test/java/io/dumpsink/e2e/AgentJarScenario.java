@@ -71,7 +71,7 @@ abstract class AgentJarScenario {
         Path watch = tmp.resolve("watch");
         Files.createDirectories(watch);
         try (S3Client s3 = client();
-                AgentProcess agent = AgentProcess.start(writeConfig(watch, ""), tmp.resolve("agent.log"))) {
+                ServiceProcess agent = ServiceProcess.agent(writeConfig(watch, ""), tmp.resolve("agent.log"))) {
             agent.awaitStarted(Duration.ofSeconds(60));
 
             Path podDir = watch.resolve("shop").resolve("checkout-5c7b9-abcde");

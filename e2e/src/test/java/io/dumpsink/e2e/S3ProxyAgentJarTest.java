@@ -44,7 +44,7 @@ class S3ProxyAgentJarTest extends AgentJarScenario {
     void misspelledKeyStopsTheJarWithASuggestionAndExitCode2() throws Exception {
         Path watch = Files.createDirectories(tmp.resolve("watch"));
         Path config = writeConfig(watch, "dumpsink.agent.setle-time = 3s");
-        try (AgentProcess agent = AgentProcess.start(config, tmp.resolve("agent.log"))) {
+        try (ServiceProcess agent = ServiceProcess.agent(config, tmp.resolve("agent.log"))) {
             assertThat(agent.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(agent.output()).contains("dumpsink.agent.setle-time: unknown key")
                     .contains(config.toString())
@@ -56,7 +56,7 @@ class S3ProxyAgentJarTest extends AgentJarScenario {
     void missingBucketStopsTheJarWithinFifteenSecondsNamingTheSetting() throws Exception {
         Path watch = Files.createDirectories(tmp.resolve("watch"));
         Path config = writeConfig(watch, "dumpsink.s3.create-bucket = false");
-        try (AgentProcess agent = AgentProcess.start(config, tmp.resolve("agent.log"))) {
+        try (ServiceProcess agent = ServiceProcess.agent(config, tmp.resolve("agent.log"))) {
             assertThat(agent.awaitExit(Duration.ofSeconds(15))).isEqualTo(3);
             assertThat(agent.output()).contains("dumpsink.s3.bucket: bucket 'dumps' does not exist");
         }

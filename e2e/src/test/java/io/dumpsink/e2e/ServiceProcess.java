@@ -1,0 +1,97 @@
+package io.dumpsink.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real dumpsink jar (agent or presigner) as a child process, its output in a file the test can read. */
+final class ServiceProcess implements AutoCloseable {
+    static final Path AGENT_JAR = jar("agent", "dumpsink-agent.jar");
+    static final Path PRESIGNER_JAR = jar("presigner", "dumpsink-presigner.jar");
+    private static final Pattern HTTP_PORT = Pattern.compile("HTTP listening port=(\\d+)");
+
+    final Process process;
+    final Path log;
+    private final String startedMarker;
+
+    private ServiceProcess(Process process, Path log, String startedMarker) {
+        this.process = process;
+        this.log = log;
+        this.startedMarker = startedMarker;
+    }
+
+    /** The agent with {@code config} as its config file, sized like a 256 MiB container. */
+    static ServiceProcess agent(Path config, Path log) throws IOException {
+        return start(AGENT_JAR, config, log, "Agent started", "-XX:MaxRAM=256m");
+    }
+
+    static ServiceProcess presigner(Path config, Path log) throws IOException {
+        return start(PRESIGNER_JAR, config, log, "Presigner started", "-XX:MaxRAM=512m");
+    }
+
+    private static ServiceProcess start(Path jar, Path config, Path log, String marker, String jvmOption)
+            throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing; run the tests through `mvn verify` from the root");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(List.of(java, jvmOption, "-Dconfig.file=" + config, "-jar",
+                jar.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return new ServiceProcess(process, log, marker);
+    }
+
+    private static Path jar(String module, String name) {
+        return Path.of("..", module, "target", name).toAbsolutePath().normalize();
+    }
+
+    String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Waits for the process to say it started; returns its HTTP port. */
+    int awaitStarted(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String output = output();
+            if (output.contains(startedMarker)) {
+                Matcher matcher = HTTP_PORT.matcher(output);
+                if (matcher.find()) {
+                    return Integer.parseInt(matcher.group(1));
+                }
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("process exited with " + process.exitValue() + ":\n" + output);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("process did not start within " + timeout + ":\n" + output());
+    }
+
+    int awaitExit(Duration timeout) throws InterruptedException, IOException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("process still running after " + timeout + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook, no cleanup, as when the node or the OOM killer takes the agent. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
