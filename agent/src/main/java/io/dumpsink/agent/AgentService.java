@@ -2,6 +2,7 @@ package io.dumpsink.agent;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import io.dumpsink.agent.cleanup.DiskPressure;
 import io.dumpsink.agent.config.PipelineSettings;
 import io.dumpsink.agent.http.AgentHttpServer;
 import io.dumpsink.agent.pipeline.DumpPipeline;
@@ -28,19 +29,22 @@ public final class AgentService {
     private final SettleTracker settle;
     private final DirectoryWatcher watcher;
     private final OrphanSweeper orphans;
+    private final DiskPressure disk;
     private final Closer closer;
     private final Duration shutdownGrace;
     private boolean stopped;
 
     @Inject
     AgentService(StartupChecks checks, AgentHttpServer http, DumpPipeline pipeline, SettleTracker settle,
-            DirectoryWatcher watcher, OrphanSweeper orphans, Closer closer, PipelineSettings settings) {
+            DirectoryWatcher watcher, OrphanSweeper orphans, DiskPressure disk, Closer closer,
+            PipelineSettings settings) {
         this.checks = checks;
         this.http = http;
         this.pipeline = pipeline;
         this.settle = settle;
         this.watcher = watcher;
         this.orphans = orphans;
+        this.disk = disk;
         this.closer = closer;
         this.shutdownGrace = settings.shutdownGrace();
     }
@@ -52,6 +56,7 @@ public final class AgentService {
             pipeline.start();
             watcher.start();
             orphans.start();
+            disk.start();
             http.markStarted();
             log.info("Agent started");
         } catch (IOException | RuntimeException e) {
@@ -67,6 +72,7 @@ public final class AgentService {
         stopped = true;
         log.info("Agent stopping shutdownGrace={}", shutdownGrace);
         orphans.stop();
+        disk.stop();
         watcher.stop();
         settle.stop();
         pipeline.stop(shutdownGrace);

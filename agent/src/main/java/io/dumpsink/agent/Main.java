@@ -20,6 +20,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        System.setProperty("sun.net.httpserver.nodelay", "true"); // see PresignerHttpServer: before any server
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         AgentApp app;

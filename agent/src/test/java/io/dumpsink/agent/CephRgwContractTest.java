@@ -51,7 +51,7 @@ class CephRgwContractTest {
                 "Ceph RGW not up: start tools/ceph-rgw/start.sh and set DUMPSINK_TEST_RGW_ENDPOINT");
         bucket = "dumps-" + UUID.randomUUID().toString().substring(0, 8);
         client = S3Clients.create(new S3Settings(Optional.of(URI.create(ENDPOINT)), "us-east-1", bucket, true,
-                ACCESS_KEY, SECRET_KEY, S3Settings.RequestChecksums.AUTO, true), 4);
+                ACCESS_KEY, SECRET_KEY, S3Settings.RequestChecksums.AUTO, true, Optional.empty()), 4);
     }
 
     @AfterEach

@@ -21,17 +21,28 @@ public final class EmbeddedS3 implements AutoCloseable {
     public static final String REGION = "us-east-1";
 
     private final Path dataDir;
+    private final Path keyStore;
+    private final String keyStorePassword;
     private volatile S3Proxy proxy;
     private volatile int port;
 
-    private EmbeddedS3(Path dataDir, int port) {
+    private EmbeddedS3(Path dataDir, int port, Path keyStore, String keyStorePassword) {
         this.dataDir = dataDir;
         this.port = port;
+        this.keyStore = keyStore;
+        this.keyStorePassword = keyStorePassword;
     }
 
     /** Starts on {@code port} (0 picks a free one) with its buckets stored under {@code dataDir}. */
     public static EmbeddedS3 start(Path dataDir, int port) throws Exception {
-        EmbeddedS3 s3 = new EmbeddedS3(dataDir, port);
+        EmbeddedS3 s3 = new EmbeddedS3(dataDir, port, null, null);
+        s3.start();
+        return s3;
+    }
+
+    /** Serves HTTPS only, with the key and certificate in {@code keyStore} (PKCS12), on a free port. */
+    public static EmbeddedS3 startTls(Path dataDir, Path keyStore, String password) throws Exception {
+        EmbeddedS3 s3 = new EmbeddedS3(dataDir, 0, keyStore, password);
         s3.start();
         return s3;
     }
@@ -44,9 +55,14 @@ public final class EmbeddedS3 implements AutoCloseable {
         Files.createDirectories(dataDir);
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
-        S3Proxy candidate = S3Proxy.builder()
-                .blobStore(BlobStores.create("filesystem", properties))
-                .endpoint(URI.create("http://127.0.0.1:" + port))
+        S3Proxy.Builder builder = S3Proxy.builder().blobStore(BlobStores.create("filesystem", properties));
+        if (keyStore == null) {
+            builder.endpoint(URI.create("http://127.0.0.1:" + port));
+        } else {
+            builder.secureEndpoint(URI.create("https://127.0.0.1:" + port))
+                    .keyStore(keyStore.toAbsolutePath().toString(), keyStorePassword);
+        }
+        S3Proxy candidate = builder
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 // AWS SDK 2.58 sends x-amz-mp-object-size on CompleteMultipartUpload; S3Proxy would answer 501.
                 .ignoreUnknownHeaders(true)
@@ -62,7 +78,7 @@ public final class EmbeddedS3 implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        port = candidate.getPort();
+        port = keyStore == null ? candidate.getPort() : candidate.getSecurePort();
         proxy = candidate;
     }
 
@@ -81,7 +97,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((keyStore == null ? "http" : "https") + "://127.0.0.1:" + port);
     }
 
     public int port() {

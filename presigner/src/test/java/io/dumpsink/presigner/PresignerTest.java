@@ -62,7 +62,7 @@ class PresignerTest {
     void setUp() throws Exception {
         s3 = EmbeddedS3.start(tmp.resolve("s3"), 0);
         client = S3Clients.create(new S3Settings(Optional.of(s3.endpoint()), "us-east-1", "dumps", true,
-                EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, S3Settings.RequestChecksums.AUTO, false), 4);
+                EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, S3Settings.RequestChecksums.AUTO, false, Optional.empty()), 4);
         client.createBucket(b -> b.bucket("dumps"));
         putDump(KEY, "java_pid1.hprof");
         putDump(OTHER_KEY, "<script>alert(1)</script>.hprof");

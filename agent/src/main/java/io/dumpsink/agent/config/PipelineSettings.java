@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /** How dumps move through the pipeline: concurrency, retries, what happens to the file, shutdown. */
 public record PipelineSettings(int maxConcurrentDumps, AfterUpload afterUpload, Backoff retry,
-        Duration shutdownGrace, Path stateDir, Duration orphanUploadAge) {
+        Duration shutdownGrace, Path stateDir, Duration orphanUploadAge, java.util.Optional<Long> maxLocalBytes) {
 
     public enum AfterUpload {
         DELETE, KEEP
@@ -29,6 +29,7 @@ public record PipelineSettings(int maxConcurrentDumps, AfterUpload afterUpload, 
                 new Backoff(initial, max),
                 r.positiveDuration("dumpsink.agent.shutdown-grace"),
                 stateDir,
-                r.positiveDuration("dumpsink.agent.orphan-upload-age"));
+                r.positiveDuration("dumpsink.agent.orphan-upload-age"),
+                r.optionalBytes("dumpsink.agent.max-local-bytes"));
     }
 }

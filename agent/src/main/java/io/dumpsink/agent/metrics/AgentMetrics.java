@@ -37,6 +37,13 @@ public final class AgentMetrics {
             .help("Settled dumps waiting for an upload slot or a retry").register(registry);
     public final Gauge s3Up = Gauge.builder().name("dumpsink_s3_up")
             .help("1 when the last call to S3 succeeded, 0 during an outage").register(registry);
+    public final Gauge localPendingBytes = Gauge.builder().name("dumpsink_local_pending_bytes")
+            .help("Bytes of dump files in the watch dir not yet stored in the bucket").register(registry);
+    public final Gauge diskOverCap = Gauge.builder().name("dumpsink_disk_over_cap")
+            .help("1 while dumps not yet stored exceed agent.max-local-bytes").register(registry);
+    public final Counter keptFilesEvicted = Counter.builder().name("dumpsink_kept_files_evicted_total")
+            .help("Already-stored files deleted to get under agent.max-local-bytes (after-upload = keep)")
+            .register(registry);
     public final Counter watchOverflows = Counter.builder().name("dumpsink_watch_overflows_total")
             .help("inotify queue overflows (each triggers a full rescan)").register(registry);
 

@@ -117,6 +117,18 @@ public final class DumpPipeline implements SettledDumps {
         }
     }
 
+    /** Files kept after upload ({@code after-upload = keep}), with the identity they were stored with. */
+    public Map<Path, FileIdentity> keptFiles() {
+        Map<Path, FileIdentity> files = new java.util.HashMap<>();
+        kept.forEach(k -> files.put(k.relative(), k.identity()));
+        return files;
+    }
+
+    /** Forgets a kept file (deleted to free disk). */
+    public void forgetKept(Path relative, FileIdentity identity) {
+        kept.remove(new Kept(relative, identity));
+    }
+
     @Override
     public boolean owns(Path relative) {
         return owned.containsKey(relative);

@@ -97,6 +97,11 @@ public final class StartupChecks {
                         + " for bucket '" + bucket + "': " + e.awsErrorDetails().errorMessage());
             }
         } catch (SdkClientException e) {
+            if (untrustedCertificate(e)) {
+                throw new StartupException("dumpsink.s3.ca-file: the TLS certificate of " + where + " is not"
+                        + " trusted (" + rootMessage(e) + "); set dumpsink.s3.ca-file to a PEM file with the"
+                        + " store's CA certificate");
+            }
             throw new StartupException("dumpsink.s3.endpoint: cannot reach " + where + ": " + rootMessage(e));
         }
     }
@@ -108,6 +113,17 @@ public final class StartupChecks {
         }
         s3.createBucket(b -> b.bucket(bucket));
         log.info("Bucket created bucket={} endpoint={}", bucket, where);
+    }
+
+    private static boolean untrustedCertificate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException
+                    || t instanceof java.security.cert.CertPathValidatorException
+                    || t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {

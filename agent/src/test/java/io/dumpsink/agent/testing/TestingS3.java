@@ -22,7 +22,7 @@ public final class TestingS3 implements AutoCloseable {
 
     public S3Settings settings() {
         return new S3Settings(Optional.of(server.endpoint()), EmbeddedS3.REGION, BUCKET, true,
-                EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, S3Settings.RequestChecksums.AUTO, true);
+                EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, S3Settings.RequestChecksums.AUTO, true, Optional.empty());
     }
 
     public void createBucket() {

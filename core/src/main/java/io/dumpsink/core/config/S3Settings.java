@@ -15,7 +15,8 @@ public record S3Settings(
         String accessKey,
         String secretKey,
         RequestChecksums requestChecksums,
-        boolean createBucket) {
+        boolean createBucket,
+        Optional<java.nio.file.Path> caFile) {
 
     /** When the SDK adds its own CRC checksums to requests; many S3-compatible stores reject the trailing form. */
     public enum RequestChecksums {
@@ -37,9 +38,14 @@ public record S3Settings(
                     "set both dumpsink.s3.access-key and dumpsink.s3.secret-key, or neither to use the AWS default"
                             + " credential chain");
         }
+        String ca = r.string("dumpsink.s3.ca-file").trim();
+        Optional<java.nio.file.Path> caFile = ca.isEmpty() ? Optional.empty() : Optional.of(java.nio.file.Path.of(ca));
+        if (caFile.isPresent() && !java.nio.file.Files.isReadable(caFile.get())) {
+            r.problem("dumpsink.s3.ca-file", "cannot read '" + ca + "'; mount the PEM bundle of the store's CA there");
+        }
         return new S3Settings(endpoint, region, bucket, r.bool("dumpsink.s3.path-style"), accessKey, secretKey,
                 r.enumValue("dumpsink.s3.request-checksums", RequestChecksums.class),
-                r.bool("dumpsink.s3.create-bucket"));
+                r.bool("dumpsink.s3.create-bucket"), caFile);
     }
 
     public boolean hasStaticCredentials() {

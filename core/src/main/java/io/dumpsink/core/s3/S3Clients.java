@@ -4,6 +4,7 @@ import io.dumpsink.core.config.S3Settings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -24,6 +25,15 @@ public final class S3Clients {
     }
 
     public static S3Client create(S3Settings settings, int maxConnections) {
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder()
+                .maxConnections(maxConnections)
+                // An unreachable endpoint must fail startup within seconds, not minutes.
+                .connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(Duration.ofSeconds(60));
+        settings.caFile().ifPresent(pem -> {
+            TrustManager[] trust = TrustedCertificates.withExtraCas(pem);
+            http.tlsTrustManagersProvider(() -> trust);
+        });
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .forcePathStyle(settings.pathStyle())
@@ -32,11 +42,7 @@ public final class S3Clients {
                 // over plain HTTP), which more than doubled the agent's CPU and garbage per uploaded byte. Parts are
                 // in memory anyway, so the SDK hashes or checksums each one in a single pass instead.
                 .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(maxConnections)
-                        // An unreachable endpoint must fail startup within seconds, not minutes.
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(60)));
+                .httpClientBuilder(http);
         if (settings.checksumsWhenRequired()) {
             builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)

