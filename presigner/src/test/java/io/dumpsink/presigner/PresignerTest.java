@@ -160,6 +160,37 @@ class PresignerTest {
     }
 
     @Test
+    void presignedUrlHasTheSdksShapeAndTamperingIsRefusedByS3() throws Exception {
+        start();
+        String url = JSON.readTree(post("/api/v1/links", "{\"key\":\"" + KEY + "\"}", TOKEN).body())
+                .get("url").asText();
+        String sdkUrl;
+        try (var sdk = S3Clients.presigner(new S3Settings(Optional.of(s3.endpoint()), "us-east-1", "dumps", true,
+                EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, S3Settings.RequestChecksums.AUTO, false,
+                Optional.empty()), Optional.empty())) {
+            sdkUrl = sdk.presignGetObject(b -> b.signatureDuration(Duration.ofHours(1))
+                    .getObjectRequest(g -> g.bucket("dumps").key(KEY)
+                            .responseContentDisposition("attachment; filename=\"081530Z-java_pid1.hprof.zst\"")))
+                    .url().toString();
+        }
+        java.util.function.Function<String, java.util.Set<String>> paramNames = u -> java.util.Arrays
+                .stream(URI.create(u).getRawQuery().split("&")).map(p -> p.substring(0, p.indexOf('=')))
+                .collect(java.util.stream.Collectors.toSet());
+        assertThat(url.substring(0, url.indexOf('?'))).isEqualTo(sdkUrl.substring(0, sdkUrl.indexOf('?')));
+        assertThat(paramNames.apply(url)).isEqualTo(paramNames.apply(sdkUrl));
+        assertThat(download(url)).isEqualTo(DUMP);
+        assertThat(download(sdkUrl)).isEqualTo(DUMP);
+        assertThat(download(sdkUrl)).isEqualTo(download(url));
+
+        for (String tampered : new String[] {url.replace("X-Amz-Expires=3600", "X-Amz-Expires=604800"),
+                url.replace(KEY, OTHER_KEY), url.replace("filename%3D", "filename%3Devil")}) {
+            HttpResponse<String> refused = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(tampered)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(tampered).isEqualTo(403);
+        }
+    }
+
+    @Test
     void expiredPresignedUrlIsRefusedByS3() throws Exception {
         start();
         JsonNode body = JSON.readTree(post("/api/v1/links", "{\"key\":\"" + KEY + "\",\"ttl\":\"1s\"}", TOKEN).body());

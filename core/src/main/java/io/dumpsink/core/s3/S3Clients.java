@@ -69,7 +69,8 @@ public final class S3Clients {
         return builder.build();
     }
 
-    private static AwsCredentialsProvider credentials(S3Settings settings) {
+    /** The credentials the settings call for: static keys, or the AWS default chain. The caller closes it. */
+    public static AwsCredentialsProvider credentials(S3Settings settings) {
         if (settings.hasStaticCredentials()) {
             return StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()));
