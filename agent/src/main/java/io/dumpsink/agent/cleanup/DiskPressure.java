@@ -1,5 +1,6 @@
 package io.dumpsink.agent.cleanup;
 
+import io.dumpsink.core.lifecycle.Threads;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.agent.config.PipelineSettings;
@@ -44,11 +45,8 @@ public final class DiskPressure {
     private final DumpPipeline pipeline;
     private final AgentMetrics metrics;
     private final List<PathMatcher> include;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "dumpsink-disk");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService executor =
+            Executors.newSingleThreadScheduledExecutor(Threads.named("dumpsink-disk"));
     private boolean overCap;
 
     @Inject

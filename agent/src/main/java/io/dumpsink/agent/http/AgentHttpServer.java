@@ -7,7 +7,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.agent.pipeline.S3Health;
+import io.dumpsink.core.lifecycle.Threads;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,8 +17,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +45,7 @@ public final class AgentHttpServer {
 
     public synchronized void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 16);
-        AtomicInteger counter = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "dumpsink-http-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = Executors.newFixedThreadPool(2, Threads.named("dumpsink-http"));
         server.setExecutor(executor);
         server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
         server.createContext("/readyz", exchange -> {
@@ -80,15 +75,7 @@ public final class AgentHttpServer {
         started = false;
         if (server != null) {
             server.stop(0);
-            executor.shutdown();
-            try {
-                if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
-                    executor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                executor.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+            Threads.shutdown(executor, Duration.ofSeconds(2));
         }
     }
 

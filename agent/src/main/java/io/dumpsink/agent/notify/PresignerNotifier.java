@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.agent.config.NotifySettings;
 import io.dumpsink.core.lifecycle.Closer;
+import io.dumpsink.core.lifecycle.Threads;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.core.manifest.ManifestCodec;
 import io.dumpsink.core.retry.Backoff;
@@ -33,11 +34,8 @@ public final class PresignerNotifier implements DumpNotifier, AutoCloseable {
     private final String token;
     private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(10));
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "dumpsink-notify");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService executor =
+            Executors.newSingleThreadScheduledExecutor(Threads.named("dumpsink-notify"));
 
     @Inject
     PresignerNotifier(NotifySettings settings, Closer closer) {
@@ -94,14 +92,6 @@ public final class PresignerNotifier implements DumpNotifier, AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Threads.shutdown(executor, Duration.ofSeconds(5));
     }
 }

@@ -1,5 +1,6 @@
 package io.dumpsink.agent.pipeline;
 
+import io.dumpsink.core.lifecycle.Threads;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.agent.cleanup.LocalCleanup;
@@ -28,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,17 +87,8 @@ public final class DumpPipeline implements SettledDumps {
         this.health = health;
         this.notifier = notifier;
         this.metrics = metrics;
-        AtomicInteger counter = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(settings.maxConcurrentDumps(), runnable -> {
-            Thread thread = new Thread(runnable, "dumpsink-dump-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "dumpsink-retry");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.workers = Executors.newFixedThreadPool(settings.maxConcurrentDumps(), Threads.named("dumpsink-dump"));
+        this.retries = Executors.newSingleThreadScheduledExecutor(Threads.named("dumpsink-retry"));
     }
 
     public void start() {

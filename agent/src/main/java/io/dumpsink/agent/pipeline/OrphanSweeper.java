@@ -1,5 +1,6 @@
 package io.dumpsink.agent.pipeline;
 
+import io.dumpsink.core.lifecycle.Threads;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.agent.config.PipelineSettings;
@@ -44,11 +45,8 @@ public final class OrphanSweeper {
     private final Path watchDir;
     private final Duration orphanAge;
     private final Clock clock;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "dumpsink-orphans");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService executor =
+            Executors.newSingleThreadScheduledExecutor(Threads.named("dumpsink-orphans"));
 
     @Inject
     OrphanSweeper(S3Client s3, S3Settings s3Settings, ClusterSettings cluster, UploadJournal journal,

@@ -1,5 +1,6 @@
 package io.dumpsink.agent.settle;
 
+import io.dumpsink.core.lifecycle.Threads;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.agent.config.WatchSettings;
@@ -69,11 +70,7 @@ public final class SettleTracker implements FoundFiles {
         this.next = next;
         this.clock = clock;
         this.metrics = metrics;
-        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "dumpsink-settle");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(Threads.named("dumpsink-settle"));
     }
 
     @Override

@@ -16,6 +16,8 @@ import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.agent.settle.SettledDump;
 import io.dumpsink.core.config.S3Settings;
 import io.dumpsink.core.lifecycle.Closer;
+import io.dumpsink.core.lifecycle.Threads;
+import java.time.Duration;
 import io.dumpsink.core.retry.Backoff;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -37,9 +39,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -104,10 +104,11 @@ public final class MultipartUploader implements DumpUploader {
         this.journal = journal;
         this.partMd5 = s3Settings.checksumsWhenRequired()
                 && s3Settings.endpoint().map(uri -> "https".equals(uri.getScheme())).orElse(true);
-        this.compressors = closer.register(new OwnedExecutor(Executors.newFixedThreadPool(
-                settings.compressionThreads(), named("dumpsink-zstd")))).executor();
-        this.partSenders = closer.register(new OwnedExecutor(Executors.newFixedThreadPool(
-                settings.partsInFlight() * pipeline.maxConcurrentDumps(), named("dumpsink-part")))).executor();
+        this.compressors = Executors.newFixedThreadPool(settings.compressionThreads(), Threads.named("dumpsink-zstd"));
+        this.partSenders = Executors.newFixedThreadPool(settings.partsInFlight() * pipeline.maxConcurrentDumps(),
+                Threads.named("dumpsink-part"));
+        closer.register(() -> Threads.shutdown(compressors, Duration.ofSeconds(5)));
+        closer.register(() -> Threads.shutdown(partSenders, Duration.ofSeconds(5)));
         // Enough to keep every buffer of the allowed concurrent uploads at the configured sizes.
         long perUpload = (settings.compressionThreads() + 2L) * 2 * Zstd.compressBound(settings.chunkSize())
                 + (settings.partsInFlight() + 1L) * (settings.partSize() + Zstd.compressBound(settings.chunkSize()));
@@ -558,12 +559,4 @@ public final class MultipartUploader implements DumpUploader {
         }
     }
 
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 }

@@ -1,5 +1,6 @@
 package io.dumpsink.agent.watch;
 
+import io.dumpsink.core.lifecycle.Threads;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
@@ -76,11 +77,7 @@ public final class DirectoryWatcher {
         eventThread = new Thread(this::processEvents, "dumpsink-watch");
         eventThread.setDaemon(true);
         eventThread.start();
-        rescans = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "dumpsink-rescan");
-            thread.setDaemon(true);
-            return thread;
-        });
+        rescans = Executors.newSingleThreadScheduledExecutor(Threads.named("dumpsink-rescan"));
         long interval = settings.rescanInterval().toMillis();
         rescans.scheduleWithFixedDelay(() -> scan(root), interval, interval, TimeUnit.MILLISECONDS);
         log.info("Watching watchDir={} include={} rescanInterval={}", root, settings.include(),

@@ -75,6 +75,11 @@ public final class KeyLayout {
         return dayPrefix(cluster, node, namespace, pod, dumpTime) + name;
     }
 
+    /** The last segment of a key: the name a downloaded dump gets. */
+    public static String fileName(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
     public static String manifestKey(String dumpKey) {
         return dumpKey + MANIFEST_SUFFIX;
     }

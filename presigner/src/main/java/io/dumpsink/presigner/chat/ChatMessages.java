@@ -53,7 +53,8 @@ public final class ChatMessages {
         return value == null ? "" : value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    static String humanBytes(long bytes) {
+    /** Sizes for people: {@code 1.5 GiB}. */
+    public static String humanBytes(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
         double value = bytes;
         int unit = 0;

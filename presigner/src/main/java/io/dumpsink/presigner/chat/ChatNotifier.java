@@ -3,6 +3,8 @@ package io.dumpsink.presigner.chat;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.core.lifecycle.Closer;
+import io.dumpsink.core.lifecycle.Threads;
+import io.dumpsink.core.layout.KeyLayout;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.core.retry.Backoff;
 import io.dumpsink.presigner.config.PresignerSettings;
@@ -22,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,12 +71,7 @@ public final class ChatNotifier implements AutoCloseable {
         this.presigner = presigner;
         this.metrics = metrics;
         this.presignedTtl = settings.maxLinkTtl().compareTo(CHAT_LINK_TTL) < 0 ? settings.maxLinkTtl() : CHAT_LINK_TTL;
-        AtomicInteger counter = new AtomicInteger();
-        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "dumpsink-chat-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(Threads.named("dumpsink-chat"));
         closer.register(this);
     }
 
@@ -98,7 +94,7 @@ public final class ChatNotifier implements AutoCloseable {
     private void post(Manifest manifest, int attempt) {
         // Links are made at sending time, so a retried message still carries a fresh presigned URL.
         byte[] body = ChatMessages.body(format, manifest, stableLinks.linkFor(manifest.key()),
-                presigner.presign(manifest.key(), presignedTtl, fileName(manifest.key())));
+                presigner.presign(manifest.key(), presignedTtl, KeyLayout.fileName(manifest.key())));
         int status;
         try {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(webhook.get())
@@ -135,20 +131,8 @@ public final class ChatNotifier implements AutoCloseable {
         }
     }
 
-    static String fileName(String key) {
-        return key.substring(key.lastIndexOf('/') + 1);
-    }
-
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Threads.shutdown(executor, Duration.ofSeconds(5));
     }
 }

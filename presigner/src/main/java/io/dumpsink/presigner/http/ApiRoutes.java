@@ -96,7 +96,7 @@ public final class ApiRoutes {
             throw new HttpError(400, "ttl over the maximum of " + settings.maxLinkTtl());
         }
         Manifest manifest = store.manifest(key).orElseThrow(() -> new HttpError(404, "no such dump"));
-        PresignedLink link = presigner.presign(manifest.key(), ttl, fileName(key));
+        PresignedLink link = presigner.presign(manifest.key(), ttl, io.dumpsink.core.layout.KeyLayout.fileName(key));
         metrics.linksSigned.inc();
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("key", key);
@@ -132,7 +132,4 @@ public final class ApiRoutes {
         }
     }
 
-    static String fileName(String key) {
-        return key.substring(key.lastIndexOf('/') + 1);
-    }
 }

@@ -5,6 +5,7 @@ import com.google.inject.Singleton;
 import com.sun.net.httpserver.HttpExchange;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.presigner.auth.Tokens;
+import io.dumpsink.presigner.chat.ChatMessages;
 import io.dumpsink.presigner.config.PresignerSettings;
 import io.dumpsink.presigner.index.DumpStore;
 import io.dumpsink.presigner.links.LinkPresigner;
@@ -13,7 +14,6 @@ import io.dumpsink.presigner.metrics.PresignerMetrics;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * {@code GET /?prefix=...}: the browsable index that replaces nginx autoindex. Folders go cluster → node →
@@ -74,7 +74,8 @@ public final class BrowsePage {
                     + "<th>written (UTC)</th><th>sha256</th><th></th></tr>");
             for (Manifest m : folder.dumps()) {
                 html.append("<tr><td>").append(escape(m.fileName())).append("</td><td class=n>")
-                        .append(human(m.originalSize())).append("</td><td class=n>").append(human(m.storedSize()))
+                        .append(ChatMessages.humanBytes(m.originalSize())).append("</td><td class=n>")
+                        .append(ChatMessages.humanBytes(m.storedSize()))
                         .append("</td><td>").append(escape(String.valueOf(m.modifiedAt()))).append("</td><td><code>")
                         .append(escape(abbreviate(m.sha256()))).append("</code></td><td><a href=\"")
                         .append(escape(downloadUrl(m.key()))).append("\">download</a></td></tr>");
@@ -93,7 +94,7 @@ public final class BrowsePage {
             return stableLinks.linkFor(key).orElseThrow().toString();
         }
         metrics.linksSigned.inc();
-        return presigner.presign(key, settings.linkTtl(), ApiRoutes.fileName(key)).url().toString();
+        return presigner.presign(key, settings.linkTtl(), io.dumpsink.core.layout.KeyLayout.fileName(key)).url().toString();
     }
 
     private static void breadcrumb(StringBuilder html, String prefix) {
@@ -111,17 +112,6 @@ public final class BrowsePage {
 
     private static String abbreviate(String sha) {
         return sha == null || sha.length() < 12 ? String.valueOf(sha) : sha.substring(0, 12) + "…";
-    }
-
-    static String human(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     private static String url(String value) {

@@ -7,7 +7,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.dumpsink.presigner.config.PresignerSettings;
 import io.dumpsink.presigner.index.DumpStore;
 import io.dumpsink.presigner.metrics.PresignerMetrics;
+import io.dumpsink.core.lifecycle.Threads;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -63,13 +64,8 @@ public final class PresignerHttpServer {
 
     public synchronized void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(settings.port()), 1024);
-        AtomicInteger counter = new AtomicInteger();
         executor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "dumpsink-http-" + counter.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                Threads.named("dumpsink-http"));
         server.setExecutor(executor);
         server.createContext("/", this::dispatch);
         server.start();
@@ -83,15 +79,7 @@ public final class PresignerHttpServer {
     public synchronized void stop() {
         if (server != null) {
             server.stop(1);
-            executor.shutdown();
-            try {
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    executor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                executor.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+            Threads.shutdown(executor, Duration.ofSeconds(5));
         }
     }
 

@@ -46,7 +46,7 @@ public final class StableLinkRoute {
         }
         store.manifest(key).orElseThrow(() -> new HttpError(404, "this dump no longer exists"));
         LinkPresigner.PresignedLink link = presigner.presign(key, settings.stableLinkTtl(),
-                ApiRoutes.fileName(key));
+                io.dumpsink.core.layout.KeyLayout.fileName(key));
         metrics.linksSigned.inc();
         exchange.getResponseHeaders().set("Location", link.url().toString());
         Exchanges.send(exchange, 302, "text/plain", new byte[0]);
