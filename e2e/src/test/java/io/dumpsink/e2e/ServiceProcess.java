@@ -27,21 +27,29 @@ final class ServiceProcess implements AutoCloseable {
 
     /** The agent with {@code config} as its config file, sized like a 256 MiB container. */
     static ServiceProcess agent(Path config, Path log) throws IOException {
-        return start(AGENT_JAR, config, log, "Agent started", "-XX:MaxRAM=256m");
+        return start(List.of(), AGENT_JAR, config, log, "Agent started", "-XX:MaxRAM=256m");
+    }
+
+    /** The agent as another user (through setpriv), to see what it cannot read. */
+    static ServiceProcess agentAsUser(int uid, Path config, Path log) throws IOException {
+        return start(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"), AGENT_JAR, config,
+                log, "Agent started", "-XX:MaxRAM=256m");
     }
 
     static ServiceProcess presigner(Path config, Path log) throws IOException {
-        return start(PRESIGNER_JAR, config, log, "Presigner started", "-XX:MaxRAM=512m");
+        return start(List.of(), PRESIGNER_JAR, config, log, "Presigner started", "-XX:MaxRAM=512m");
     }
 
-    private static ServiceProcess start(Path jar, Path config, Path log, String marker, String jvmOption)
-            throws IOException {
+    private static ServiceProcess start(List<String> prefix, Path jar, Path config, Path log, String marker,
+            String jvmOption) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing; run the tests through `mvn verify` from the root");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, jvmOption, "-Dconfig.file=" + config, "-jar",
-                jar.toString()))
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of(java, jvmOption, "-XX:-UsePerfData", "-Dconfig.file=" + config, "-jar",
+                jar.toString()));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

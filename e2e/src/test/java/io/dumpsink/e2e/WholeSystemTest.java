@@ -1,6 +1,7 @@
 package io.dumpsink.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -18,6 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -164,6 +167,47 @@ class WholeSystemTest {
     }
 
     @Test
+    void nonRootAppWritesIntoAKubeletCreatedFolderAndItsDumpLands() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to create kubelet-like folders");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path podDir = Files.createDirectories(watch.resolve("shop/nonroot-1"));
+        for (Path dir : new Path[] {watch, watch.resolve("shop"), podDir}) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // as the kubelet does
+        }
+        Path config = writeConfig(s3.port());
+        try (ServiceProcess presigner = ServiceProcess.presigner(config, tmp.resolve("presigner.log"));
+                ServiceProcess agent = ServiceProcess.agent(config, tmp.resolve("agent.log"))) {
+            presigner.awaitStarted(Duration.ofSeconds(60));
+            agent.awaitStarted(Duration.ofSeconds(60));
+            Dumps.await("the pod folder opened up", Duration.ofSeconds(30), () -> {
+                try {
+                    return Files.getPosixFilePermissions(podDir).contains(PosixFilePermission.OTHERS_WRITE);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process app = new ProcessBuilder("setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", java,
+                    "-Xmx12m", "-XX:-UsePerfData", "-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + podDir + "/",
+                    "-cp", Path.of("target", "test-classes").toAbsolutePath().toString(), HelloWorld.class.getName())
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("app.log").toFile()).start();
+            assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(tmp.resolve("app.log"))).contains("Heap dump file created");
+
+            String message = chat.poll(60, TimeUnit.SECONDS);
+            assertThat(message).as("a chat message").isNotNull().contains("shop/nonroot-1");
+            assertThat(keys()).hasSize(2).allSatisfy(key -> assertThat(key).startsWith("e2e/node-a/shop/nonroot-1/"));
+            Dumps.await("the node's copy to go", Duration.ofSeconds(30), () -> {
+                try (var left = Files.list(podDir)) {
+                    return left.findAny().isEmpty();
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    @Test
     void agentKilledWithSigkillMidUploadResumesAndStoresTheDumpOnce() throws Exception {
         try (TcpRelay relay = new TcpRelay(s3.port())) {
             Path config = writeConfig(relay.port());
@@ -198,6 +242,45 @@ class WholeSystemTest {
                 Dumps.await("the node's copy to go", Duration.ofSeconds(30),
                         () -> !Files.exists(pod.resolve("big.hprof")));
             }
+        }
+    }
+
+    @Test
+    void unreadableDumpIsReportedOnceRetriedAndShippedOnceReadable() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to make a file the agent cannot read");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path pod = Files.createDirectories(watch.resolve("shop/locked-1"));
+        Path state = Files.createDirectories(tmp.resolve("state"));
+        for (Path owned : new Path[] {watch, watch.resolve("shop"), pod, state}) {
+            Files.setAttribute(owned, "unix:uid", 1000);
+        }
+        Path locked = pod.resolve("locked.hprof");
+        Files.write(locked, "root's file, mode 0600".getBytes());
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rw-------"));
+        Path config = writeConfig(s3.port());
+        Files.writeString(config, Files.readString(config) + "dumpsink.agent.retry-max = 1s\n");
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+
+        try (ServiceProcess agent = ServiceProcess.agentAsUser(1000, config, tmp.resolve("agent.log"))) {
+            agent.awaitStarted(Duration.ofSeconds(60));
+            Dumps.await("the failure to be reported", Duration.ofSeconds(30),
+                    () -> outputOf(agent).contains("Upload failed path=shop/locked-1/locked.hprof reason=file"));
+            Thread.sleep(3_000); // several retries
+            String output = outputOf(agent);
+            assertThat(output.split("Upload failed path=shop/locked-1/locked.hprof", -1)).as("logged once").hasSize(2);
+            assertThat(keys()).isEmpty();
+            assertThat(locked).exists();
+
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rw-r--r--"));
+            Dumps.await("the dump shipped once readable", Duration.ofSeconds(30), () -> keys().size() == 2);
+        }
+    }
+
+    private static String outputOf(ServiceProcess process) {
+        try {
+            return process.output();
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
@@ -13,6 +14,8 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  * failures are worth retrying at all.
  */
 public record Backoff(Duration initial, Duration max) {
+    private static final java.util.Set<String> TRANSIENT_ERROR_CODES = java.util.Set.of("InternalError",
+            "SlowDown", "ServiceUnavailable", "RequestTimeout", "RequestTimeTooSkewed");
 
     public Backoff {
         if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
@@ -28,12 +31,18 @@ public record Backoff(Duration initial, Duration max) {
     }
 
     /**
-     * True for failures that go away by themselves: I/O errors, timeouts, HTTP 5xx, 408 and 429. False for other
+     * True for failures that go away by themselves: I/O errors, timeouts, HTTP 5xx, 408 and 429, S3 error codes
+     * that mean "try again" whatever the status (InternalError in a 200 answer). False for other
      * 4xx (bad request, access denied, no such bucket): retrying those only repeats the same answer until someone
      * changes the configuration.
      */
     public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+                    && TRANSIENT_ERROR_CODES.contains(aws.awsErrorDetails().errorCode())) {
+                // S3 can answer CompleteMultipartUpload with 200 and an error in the body: the code decides.
+                return true;
+            }
             if (t instanceof SdkServiceException service) {
                 int status = service.statusCode();
                 return status >= 500 || status == 408 || status == 429 || service.isThrottlingException();
