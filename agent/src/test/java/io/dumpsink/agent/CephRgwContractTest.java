@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dumpsink.agent.testing.Dumps;
+import io.dumpsink.agent.testing.TcpRelay;
 import io.dumpsink.agent.testing.TestingAgent;
 import io.dumpsink.agent.testing.TestingS3;
 import io.dumpsink.core.config.S3Settings;
@@ -91,6 +92,38 @@ class CephRgwContractTest {
         assertThat(manifest.parts()).isGreaterThanOrEqualTo(2);
         byte[] stored = client.getObjectAsBytes(b -> b.bucket(bucket).key(manifest.key())).asByteArray();
         assertThat(Dumps.sha256(Dumps.unzstd(stored))).isEqualTo(Dumps.sha256(content));
+    }
+
+    @Test
+    void anInterruptedUploadResumesFromTheStoredParts() throws Exception {
+        try (TcpRelay relay = new TcpRelay(URI.create(ENDPOINT).getPort())) {
+            TestingAgent config = agentConfig()
+                    .with("dumpsink.s3.endpoint", "http://127.0.0.1:" + relay.port())
+                    .with("dumpsink.agent.shutdown-grace", "100ms");
+            agent = config.start();
+            relay.throttle(20L << 20);
+            byte[] content = new byte[60 << 20];
+            new Random(5).nextBytes(content);
+            Path pod = Files.createDirectories(tmp.resolve("watch/ns/pod"));
+            Path staging = tmp.resolve("big.hprof");
+            Files.write(staging, content);
+            Files.move(staging, pod.resolve("big.hprof"));
+            Dumps.await("half of the dump sent", Duration.ofSeconds(60), () -> relay.upstreamBytes() > 30L << 20);
+            agent.stop();
+            agent = null;
+            relay.throttle(0);
+
+            agent = config.start();
+            Dumps.await("the manifest", Duration.ofSeconds(90),
+                    () -> keys().stream().anyMatch(k -> k.endsWith(".json")));
+            String manifestKey = keys().stream().filter(k -> k.endsWith(".json")).findFirst().orElseThrow();
+            Manifest manifest = ManifestCodec.fromJson(client.getObjectAsBytes(b -> b.bucket(bucket)
+                    .key(manifestKey)).asByteArray());
+            byte[] stored = client.getObjectAsBytes(b -> b.bucket(bucket).key(manifest.key())).asByteArray();
+            assertThat(Dumps.sha256(Dumps.unzstd(stored))).isEqualTo(Dumps.sha256(content));
+            assertThat(relay.upstreamBytes()).isLessThan((long) (manifest.storedSize() * 1.35));
+            assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+        }
     }
 
     @Test
