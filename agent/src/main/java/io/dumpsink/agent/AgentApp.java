@@ -9,6 +9,7 @@ import com.google.inject.util.Modules;
 import com.typesafe.config.Config;
 import io.dumpsink.agent.config.AgentConfig;
 import io.dumpsink.core.config.ConfigLoader;
+import io.dumpsink.core.lifecycle.Launcher;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * One agent instance: validated settings, an injector built strictly (production stage, explicit bindings, so a
  * wiring mistake fails at startup), and its service. Used by {@code Main}, the local run and in-process tests.
  */
-public final class AgentApp {
+public final class AgentApp implements Launcher.Service {
     private static final Logger log = LoggerFactory.getLogger(AgentApp.class);
     private final Injector injector;
     private final AgentService service;
@@ -46,10 +47,12 @@ public final class AgentApp {
         return new AgentApp(Guice.createInjector(Stage.PRODUCTION, modules));
     }
 
+    @Override
     public void start() throws IOException {
         service.start();
     }
 
+    @Override
     public void stop() {
         try {
             service.stop();
@@ -58,6 +61,7 @@ public final class AgentApp {
         }
     }
 
+    @Override
     public void awaitStop() throws InterruptedException {
         stopped.await();
     }

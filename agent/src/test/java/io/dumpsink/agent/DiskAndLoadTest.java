@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dumpsink.agent.metrics.AgentMetrics;
-import io.dumpsink.agent.pipeline.StartupException;
+import io.dumpsink.core.lifecycle.StartupException;
 import io.dumpsink.agent.testing.Dumps;
 import io.dumpsink.agent.testing.TestingAgent;
 import io.dumpsink.agent.testing.TestingS3;

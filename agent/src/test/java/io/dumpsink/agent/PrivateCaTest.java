@@ -3,7 +3,7 @@ package io.dumpsink.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dumpsink.agent.pipeline.StartupException;
+import io.dumpsink.core.lifecycle.StartupException;
 import io.dumpsink.agent.testing.Dumps;
 import io.dumpsink.agent.testing.TestingAgent;
 import io.dumpsink.core.config.S3Settings;

@@ -8,6 +8,7 @@ import com.google.inject.Stage;
 import com.google.inject.util.Modules;
 import com.typesafe.config.Config;
 import io.dumpsink.core.config.ConfigLoader;
+import io.dumpsink.core.lifecycle.Launcher;
 import io.dumpsink.core.lifecycle.Closer;
 import io.dumpsink.presigner.config.PresignerConfig;
 import io.dumpsink.presigner.http.PresignerHttpServer;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One presigner: validated settings, a strictly built injector, the HTTP server. Used by Main and tests. */
-public final class PresignerApp {
+public final class PresignerApp implements Launcher.Service {
     private static final Logger log = LoggerFactory.getLogger(PresignerApp.class);
     private final PresignerHttpServer server;
     private final Closer closer;
@@ -47,11 +48,13 @@ public final class PresignerApp {
         return new PresignerApp(Guice.createInjector(Stage.PRODUCTION, modules));
     }
 
+    @Override
     public void start() throws IOException {
         server.start();
         log.info("Presigner started");
     }
 
+    @Override
     public synchronized void stop() {
         if (stopped.getCount() == 0) {
             return;
@@ -62,6 +65,7 @@ public final class PresignerApp {
         log.info("Presigner stopped");
     }
 
+    @Override
     public void awaitStop() throws InterruptedException {
         stopped.await();
     }

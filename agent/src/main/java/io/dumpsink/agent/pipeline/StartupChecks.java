@@ -5,6 +5,7 @@ import com.google.inject.Singleton;
 import io.dumpsink.agent.config.PipelineSettings;
 import io.dumpsink.agent.config.WatchSettings;
 import io.dumpsink.core.config.S3Settings;
+import io.dumpsink.core.lifecycle.StartupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,6 +1,6 @@
-package io.dumpsink.agent.pipeline;
+package io.dumpsink.core.lifecycle;
 
-/** The agent cannot start; the message names the setting to fix. */
+/** The program cannot start; the message names the setting to fix. Main exits with 3. */
 public final class StartupException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
