@@ -173,6 +173,7 @@ public final class DumpPipeline implements SettledDumps {
         metrics.uploadsInFlight.inc();
         try {
             DumpKeys.Allocation allocation = keys.allocate(dump);
+            health.succeeded(); // S3 answered: an outage is over as soon as this, not when the whole dump is in
             Manifest manifest;
             Optional<Manifest> stored = allocation.alreadyStored();
             if (stored.isPresent()) {
