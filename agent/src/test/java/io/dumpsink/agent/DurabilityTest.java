@@ -110,8 +110,9 @@ class DurabilityTest {
         agent = agentThroughRelay().with("dumpsink.agent.shutdown-grace", "100ms").start();
         relay.throttle(20L << 20);
         // Big enough that the parts in flight at the stop (lost, at most parts-in-flight of them) stay small.
-        byte[] content = dropRandomDump("restart.hprof", 80 << 20);
-        Dumps.await("half of the dump uploaded", WAIT, () -> relay.upstreamBytes() > 40L << 20);
+        // At most the parts in flight at the stop are sent twice (2 x 5 MiB here), so this is well under 1.25x.
+        byte[] content = dropRandomDump("restart.hprof", 120 << 20);
+        Dumps.await("half of the dump uploaded", WAIT, () -> relay.upstreamBytes() > 60L << 20);
         agent.stop(); // the upload is interrupted, not aborted (the e2e suite does the same with SIGKILL)
         agent = null;
         assertThat(openMultipartUploads()).as("the upload is kept for the next run").isEqualTo(1);
