@@ -186,7 +186,6 @@ public final class DumpPipeline implements SettledDumps {
                 metrics.bytesStored.inc(result.storedSize());
                 notifier.stored(manifest);
             }
-            health.succeeded();
             cleanup.release(dump);
             if (cleanup.keepsFiles()) {
                 kept.add(new Kept(relative, dump.identity()));
