@@ -6,7 +6,7 @@ import com.google.inject.name.Named;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dumpsink.agent.metrics.AgentMetrics;
-import io.dumpsink.agent.pipeline.S3Health;
+import io.dumpsink.agent.health.Readiness;
 import io.dumpsink.core.lifecycle.Threads;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's small HTTP surface for Kubernetes and Prometheus: {@code /healthz} (the process is alive),
- * {@code /readyz} (started, and S3 answered the last call) and {@code /metrics} (Prometheus text format). The JDK's
+ * {@code /readyz} (started, and no {@link Readiness} condition set: S3 answers, buffers fit, stages progress) and {@code /metrics} (Prometheus text format). The JDK's
  * own server is plenty for three read-only endpoints; nothing here takes input.
  */
 @Singleton
@@ -30,17 +30,16 @@ public final class AgentHttpServer {
     private static final Logger log = LoggerFactory.getLogger(AgentHttpServer.class);
     private final int port;
     private final AgentMetrics metrics;
-    private final S3Health health;
+    private final Readiness readiness;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private HttpServer server;
     private ExecutorService executor;
-    private volatile boolean started;
 
     @Inject
-    AgentHttpServer(@Named("http-port") Integer port, AgentMetrics metrics, S3Health health) {
+    AgentHttpServer(@Named("http-port") Integer port, AgentMetrics metrics, Readiness readiness) {
         this.port = port;
         this.metrics = metrics;
-        this.health = health;
+        this.readiness = readiness;
     }
 
     public synchronized void start() throws IOException {
@@ -49,8 +48,8 @@ public final class AgentHttpServer {
         server.setExecutor(executor);
         server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
         server.createContext("/readyz", exchange -> {
-            boolean ready = started && health.isUp();
-            respond(exchange, ready ? 200 : 503, "text/plain", ready ? "ready\n" : "not ready\n");
+            boolean ready = readiness.isReady();
+            respond(exchange, ready ? 200 : 503, "text/plain", readiness.describe());
         });
         server.createContext("/metrics", exchange -> {
             ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
@@ -64,7 +63,7 @@ public final class AgentHttpServer {
 
     /** Marks the agent ready once every other part has started. */
     public void markStarted() {
-        started = true;
+        readiness.started();
     }
 
     public int port() {
@@ -72,7 +71,7 @@ public final class AgentHttpServer {
     }
 
     public synchronized void stop() {
-        started = false;
+        readiness.stopping();
         if (server != null) {
             server.stop(0);
             Threads.shutdown(executor, Duration.ofSeconds(2));

@@ -8,6 +8,7 @@ public final class HttpModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(AgentMetrics.class);
+        bind(io.dumpsink.agent.health.Readiness.class);
         bind(AgentHttpServer.class);
     }
 }

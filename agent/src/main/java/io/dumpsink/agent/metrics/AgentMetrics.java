@@ -47,6 +47,12 @@ public final class AgentMetrics {
     public final Counter watchOverflows = Counter.builder().name("dumpsink_watch_overflows_total")
             .help("inotify queue overflows (each triggers a full rescan)").register(registry);
 
+    public final Gauge ready = Gauge.builder().name("dumpsink_ready")
+            .help("1 while /readyz answers 200: started, and no condition below is set").register(registry);
+    public final Gauge notReady = Gauge.builder().name("dumpsink_not_ready")
+            .help("1 while the named condition keeps the agent from being ready (reason in /readyz and the log)")
+            .labelNames("condition").register(registry);
+
     public PrometheusRegistry registry() {
         return registry;
     }

@@ -2,6 +2,7 @@ package io.dumpsink.agent.pipeline;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import io.dumpsink.agent.health.Readiness;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.core.config.S3Settings;
 import java.time.Clock;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class S3Health {
     private static final Logger log = LoggerFactory.getLogger(S3Health.class);
     private final AgentMetrics metrics;
+    private final Readiness readiness;
     private final Clock clock;
     private final String endpoint;
     private boolean up = true;
@@ -25,8 +27,9 @@ public final class S3Health {
     private long failuresWhileDown;
 
     @Inject
-    S3Health(AgentMetrics metrics, Clock clock, S3Settings settings) {
+    S3Health(AgentMetrics metrics, Clock clock, S3Settings settings, Readiness readiness) {
         this.metrics = metrics;
+        this.readiness = readiness;
         this.clock = clock;
         this.endpoint = settings.describeEndpoint();
         metrics.s3Up.set(1);
@@ -39,6 +42,7 @@ public final class S3Health {
         }
         up = true;
         metrics.s3Up.set(1);
+        readiness.clear("s3");
     }
 
     public synchronized void failed(Throwable cause) {
@@ -51,6 +55,7 @@ public final class S3Health {
         up = false;
         failuresWhileDown++;
         metrics.s3Up.set(0);
+        readiness.notReady("s3", "S3 unreachable since " + downSince + " at " + endpoint + ": " + cause);
     }
 
     public synchronized boolean isUp() {
