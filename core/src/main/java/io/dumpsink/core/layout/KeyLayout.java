@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * {@code <dump key>.json}.
  *
  * <p>Every segment is shell-safe: only {@code [A-Za-z0-9._-]}, never starting with a dot (so never {@code ..}),
- * never empty. Anything else, spaces, unicode, control characters, slashes, becomes {@code _}; the original
- * name is kept in the manifest.
+ * never empty, at most {@value #MAX_SEGMENT_LENGTH} characters. Anything else, spaces, unicode, control characters,
+ * slashes, becomes {@code _}; a name too long is cut at its beginning; the original name is kept in the manifest.
  */
 public final class KeyLayout {
     public static final String MANIFEST_SUFFIX = ".json";
@@ -33,12 +33,7 @@ public final class KeyLayout {
 
     /** Maps anything to a safe, non-empty key segment. */
     public static String sanitizeSegment(String raw) {
-        StringBuilder out = new StringBuilder(Math.min(raw.length(), MAX_SEGMENT_LENGTH));
-        raw.codePoints().forEach(cp -> {
-            boolean safe = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')
-                    || cp == '.' || cp == '_' || cp == '-';
-            out.append(safe ? (char) cp : '_');
-        });
+        StringBuilder out = new StringBuilder(replaceUnsafe(raw));
         if (out.length() == 0) {
             return "_";
         }
@@ -65,14 +60,34 @@ public final class KeyLayout {
 
     /**
      * The dump object's key. {@code attempt} 1 is the plain name; later attempts (another dump already took the
-     * name) insert {@code -2}, {@code -3}, ... after the time, so no dump ever overwrites another.
+     * name) insert {@code -2}, {@code -3}, ... after the time, so no dump ever overwrites another. A name too long
+     * for one segment loses its beginning; the time, the attempt number and the end of the name (with its
+     * extension) always stay, so every attempt still gives a different key.
      */
     public static String dumpKey(String cluster, String node, String namespace, String pod, Instant dumpTime,
             String fileName, boolean compressed, int attempt) {
-        String unique = attempt <= 1 ? "" : attempt + "-";
-        String name = sanitizeSegment(TIME.format(dumpTime) + "Z-" + unique + fileName
-                + (compressed ? ZSTD_SUFFIX : ""));
-        return dayPrefix(cluster, node, namespace, pod, dumpTime) + name;
+        String head = TIME.format(dumpTime) + "Z-" + (attempt <= 1 ? "" : attempt + "-");
+        String tail = compressed ? ZSTD_SUFFIX : "";
+        String name = replaceUnsafe(fileName);
+        int room = MAX_SEGMENT_LENGTH - head.length() - tail.length();
+        if (name.length() > room) {
+            // Cut only the name: cutting the time or the attempt number would make all candidate keys equal.
+            // The end stays: it carries the extension (.hprof, .core) people look for.
+            name = name.substring(name.length() - room);
+        }
+        // Starts with a digit, so never with a dot, and is never empty.
+        return dayPrefix(cluster, node, namespace, pod, dumpTime) + head + name + tail;
+    }
+
+    /** Every character outside {@code [A-Za-z0-9._-]} becomes {@code _}, one per code point. */
+    private static String replaceUnsafe(String raw) {
+        StringBuilder out = new StringBuilder(raw.length());
+        raw.codePoints().forEach(cp -> {
+            boolean safe = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')
+                    || cp == '.' || cp == '_' || cp == '-';
+            out.append(safe ? (char) cp : '_');
+        });
+        return out.toString();
     }
 
     /** The last segment of a key: the name a downloaded dump gets. */

@@ -3,6 +3,8 @@ package io.dumpsink.core.layout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KeyLayoutTest {
@@ -14,6 +16,30 @@ class KeyLayoutTest {
                 .isEqualTo("prod/node-a/payments/api-1/2026-11-28/235958Z-java_pid1.hprof.zst");
         assertThat(KeyLayout.dumpKey("prod", "node-a", "payments", "api-1", T, "core", false, 3))
                 .isEqualTo("prod/node-a/payments/api-1/2026-11-28/235958Z-3-core");
+    }
+
+    @Test
+    void longNamesLoseTheirBeginningButKeepTimeAttemptAndExtension() {
+        String name = "heap-" + "x".repeat(300 - "heap-".length() - ".hprof".length()) + ".hprof";
+        List<String> keys = new ArrayList<>();
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            String key = KeyLayout.dumpKey("prod", "node-a", "payments", "api-1", T, name, true, attempt);
+            keys.add(key);
+            String segment = KeyLayout.fileName(key);
+            assertThat(KeyLayout.validDumpKey(key)).contains(key);
+            assertThat(segment).hasSize(150)
+                    .startsWith(attempt == 1 ? "235958Z-x" : "235958Z-" + attempt + "-x")
+                    .endsWith("x.hprof.zst");
+        }
+        assertThat(keys).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void longUnsafeNamesWithoutCompressionStayValid() {
+        String name = "dir/" + "\u00e4 ".repeat(200) + "core.1";
+        String key = KeyLayout.dumpKey("prod", "node-a", "payments", "api-1", T, name, false, 1000);
+        assertThat(KeyLayout.validDumpKey(key)).contains(key);
+        assertThat(KeyLayout.fileName(key)).hasSize(150).startsWith("235958Z-1000-__").endsWith("__core.1");
     }
 
     @Test
