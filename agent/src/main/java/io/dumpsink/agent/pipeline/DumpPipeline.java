@@ -181,8 +181,11 @@ public final class DumpPipeline implements SettledDumps {
                 recorder.verify(manifest, -1);
                 log.info("Already stored path={} key={}", relative, manifest.key());
             } else {
-                UploadResult result = uploader.upload(dump, allocation.key());
-                manifest = recorder.record(dump, result);
+                UploadResult result;
+                try (allocation) { // the key stays reserved until its manifest is written or this attempt failed
+                    result = uploader.upload(dump, allocation.key());
+                    manifest = recorder.record(dump, result);
+                }
                 metrics.bytesStored.inc(result.storedSize());
                 notifier.stored(manifest);
             }

@@ -11,6 +11,9 @@ import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.core.manifest.ManifestCodec;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -22,6 +25,11 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  *
  * <p>An object without a manifest is an earlier attempt that never finished; it is not a dump yet and its key may
  * be reused.
+ *
+ * <p>Dumps shipped at the same time cannot see each other's manifests, which are written last. So a key handed out
+ * stays reserved in this process until its {@link Allocation} is closed, once the manifest is written or the attempt
+ * failed; no other dump gets it meanwhile. That is enough because one agent runs per node and the node name is part
+ * of every key.
  */
 @Singleton
 public final class DumpKeys {
@@ -31,9 +39,39 @@ public final class DumpKeys {
     private final String bucket;
     private final ClusterSettings cluster;
     private final boolean compressed;
+    /** Keys handed out for an upload and not released yet. */
+    private final Set<String> reserved = ConcurrentHashMap.newKeySet();
 
-    /** The key to upload to, or the manifest of the copy already stored. */
-    public record Allocation(String key, Optional<Manifest> alreadyStored) {
+    /**
+     * The key to upload to, reserved until {@link #close()}, or the manifest of the copy already stored (nothing to
+     * reserve then).
+     */
+    public final class Allocation implements AutoCloseable {
+        private final String key;
+        private final Optional<Manifest> alreadyStored;
+        private final AtomicBoolean open;
+
+        private Allocation(String key, Optional<Manifest> alreadyStored) {
+            this.key = key;
+            this.alreadyStored = alreadyStored;
+            this.open = new AtomicBoolean(alreadyStored.isEmpty());
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public Optional<Manifest> alreadyStored() {
+            return alreadyStored;
+        }
+
+        /** Releases the key; only once, so a second call cannot free the key another dump reserved since. */
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                reserved.remove(key);
+            }
+        }
     }
 
     @Inject
@@ -44,15 +82,27 @@ public final class DumpKeys {
         this.compressed = upload.compressed();
     }
 
+    /** A free key, reserved until the returned allocation is closed; or the manifest of this file's stored copy. */
     public Allocation allocate(SettledDump dump) throws IOException {
         String flatName = dump.file().name().replace('/', '_');
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             String key = KeyLayout.dumpKey(cluster.cluster(), cluster.node(), dump.file().namespace(),
                     dump.file().pod(), dump.identity().modifiedAt(), flatName, compressed, attempt);
-            Taken taken = manifestAt(key);
+            // Reserve before looking: another dump is uploading to a reserved key and has no manifest there yet.
+            if (!reserved.add(key)) {
+                continue;
+            }
+            Taken taken;
+            try {
+                taken = manifestAt(key);
+            } catch (RuntimeException e) {
+                reserved.remove(key);
+                throw e;
+            }
             if (!taken.taken()) {
                 return new Allocation(key, Optional.empty());
             }
+            reserved.remove(key);
             if (taken.manifest() != null && dump.identity().describe().equals(taken.manifest().sourceIdentity())) {
                 return new Allocation(key, Optional.of(taken.manifest()));
             }
