@@ -5,6 +5,7 @@ import com.google.inject.Singleton;
 import io.dumpsink.agent.cleanup.DiskPressure;
 import io.dumpsink.agent.config.PipelineSettings;
 import io.dumpsink.agent.http.AgentHttpServer;
+import io.dumpsink.agent.journal.UploadJournal;
 import io.dumpsink.agent.pipeline.DumpPipeline;
 import io.dumpsink.agent.pipeline.OrphanSweeper;
 import io.dumpsink.agent.pipeline.StartupChecks;
@@ -17,13 +18,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the agent's parts in dependency order (checks, HTTP, pipeline, settle, watch) and stops them in reverse:
- * first no new files are noticed, then in-flight uploads get the shutdown grace, then clients close.
+ * Starts the agent's parts in dependency order (checks, journal leftovers, HTTP, pipeline, settle, watch) and stops
+ * them in reverse: first no new files are noticed, then in-flight uploads get the shutdown grace, then clients close.
  */
 @Singleton
 public final class AgentService {
     private static final Logger log = LoggerFactory.getLogger(AgentService.class);
     private final StartupChecks checks;
+    private final UploadJournal journal;
     private final AgentHttpServer http;
     private final DumpPipeline pipeline;
     private final SettleTracker settle;
@@ -35,10 +37,11 @@ public final class AgentService {
     private boolean stopped;
 
     @Inject
-    AgentService(StartupChecks checks, AgentHttpServer http, DumpPipeline pipeline, SettleTracker settle,
-            DirectoryWatcher watcher, OrphanSweeper orphans, DiskPressure disk, Closer closer,
+    AgentService(StartupChecks checks, UploadJournal journal, AgentHttpServer http, DumpPipeline pipeline,
+            SettleTracker settle, DirectoryWatcher watcher, OrphanSweeper orphans, DiskPressure disk, Closer closer,
             PipelineSettings settings) {
         this.checks = checks;
+        this.journal = journal;
         this.http = http;
         this.pipeline = pipeline;
         this.settle = settle;
@@ -52,6 +55,7 @@ public final class AgentService {
     public void start() throws IOException {
         try {
             checks.run();
+            journal.removeStaleTempFiles(); // before the pipeline starts: then no temp file is in use
             http.start();
             pipeline.start();
             watcher.start();

@@ -30,17 +30,27 @@ import org.slf4j.LoggerFactory;
  * is atomic and durable: a temp file is written and fsynced, renamed over the old one, and the folder fsynced, so
  * after a crash each journal is either the previous or the new version, never half of one. An unreadable journal
  * is treated as absent (the upload starts over; its orphaned multipart upload is aborted later).
+ *
+ * <p>Writes of one journal never interleave: part senders of a cancelled attempt may still save while the next
+ * attempt does, so each write holds a lock for its journal file and uses a temp file of its own. Temp files a crash
+ * left behind are never read and are removed at startup, by {@link #removeStaleTempFiles()}.
  */
 @Singleton
 public final class UploadJournal {
     private static final Logger log = LoggerFactory.getLogger(UploadJournal.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final String TEMP_SUFFIX = ".tmp";
     private final Path dir;
+    /** Striped by journal file: writes of one journal take turns, writes of different ones mostly do not wait. */
+    private final Object[] locks = new Object[16];
 
     @Inject
     UploadJournal(PipelineSettings settings) {
         this.dir = settings.stateDir().resolve("uploads");
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
     }
 
     public Optional<JournalEntry> find(Path relative) {
@@ -75,30 +85,58 @@ public final class UploadJournal {
 
     /** Replaces the journal of {@code entry}'s file, atomically and durably. */
     public void save(JournalEntry entry) throws IOException {
-        Files.createDirectories(dir);
-        Path target = fileFor(entry.relativePath());
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         byte[] json = JSON.writeValueAsBytes(entry);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(java.nio.ByteBuffer.wrap(json));
-            channel.force(true);
+        Path target = fileFor(entry.relativePath());
+        synchronized (lockFor(target)) {
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, target.getFileName() + ".", TEMP_SUFFIX);
+            try {
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    channel.write(java.nio.ByteBuffer.wrap(json));
+                    channel.force(true);
+                }
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the state dir does not support atomic renames: " + dir, e);
+            } finally {
+                Files.deleteIfExists(temp); // gone after the rename; left only when writing failed
+            }
+            syncDirectory();
         }
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the state dir does not support atomic renames: " + dir, e);
-        }
-        syncDirectory();
     }
 
     public void delete(String relativePath) {
-        try {
-            Files.deleteIfExists(fileFor(relativePath));
-            syncDirectory();
-        } catch (IOException e) {
-            log.warn("Cannot delete journal path={} error={}", relativePath, e.toString());
+        Path target = fileFor(relativePath);
+        synchronized (lockFor(target)) {
+            try {
+                Files.deleteIfExists(target);
+                syncDirectory();
+            } catch (IOException e) {
+                log.warn("Cannot delete journal path={} error={}", relativePath, e.toString());
+            }
         }
+    }
+
+    /**
+     * Removes the temp files of writes a crash interrupted. Only safe before uploads start: a temp file of a save
+     * in progress looks the same. A file that cannot be removed stays; it is never read.
+     */
+    public void removeStaleTempFiles() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, "*" + TEMP_SUFFIX)) {
+            for (Path temp : temps) {
+                Files.deleteIfExists(temp);
+                log.info("Removed stale journal temp file file={}", temp);
+            }
+        } catch (IOException e) {
+            log.warn("Cannot remove stale journal temp files dir={} error={}", dir, e.toString());
+        }
+    }
+
+    private Object lockFor(Path journalFile) {
+        return locks[Math.floorMod(journalFile.hashCode(), locks.length)];
     }
 
     private void syncDirectory() throws IOException {
