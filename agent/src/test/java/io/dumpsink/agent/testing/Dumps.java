@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,24 +25,49 @@ public final class Dumps {
      * dump into {@code dumpDir}; returns the dump's path once the JVM has exited.
      */
     public static Path realHeapDump(Path dumpDir, String heap) throws IOException, InterruptedException {
+        return realHeapDump(Path.of(System.getProperty("java.home")), dumpDir, heap, List.of());
+    }
+
+    /**
+     * Like {@link #realHeapDump(Path, String)}, with the JDK at {@code javaHome} (see {@link Jdks}) and extra JVM
+     * arguments, e.g. {@code -XX:HeapDumpGzipLevel=1} for a {@code .hprof.gz}. {@code dumpDir} must hold no other
+     * dump; the one found ({@code *.hprof} or {@code *.hprof.gz}) is returned. If there is none, the exception
+     * carries the child JVM's output.
+     */
+    public static Path realHeapDump(Path javaHome, Path dumpDir, String heap, List<String> extraJvmArgs)
+            throws IOException, InterruptedException {
         Files.createDirectories(dumpDir);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xmx" + heap, "-XX:+HeapDumpOnOutOfMemoryError",
-                "-XX:HeapDumpPath=" + dumpDir + "/", "-cp", System.getProperty("java.class.path"),
-                OomProgram.class.getName())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the OOM program did not finish");
-        }
-        try (var files = Files.list(dumpDir)) {
-            List<Path> dumps = files.filter(p -> p.getFileName().toString().endsWith(".hprof")).toList();
-            if (dumps.size() != 1) {
-                throw new IllegalStateException("expected one heap dump in " + dumpDir + ", found " + dumps);
+        List<String> command = new ArrayList<>();
+        command.add(javaHome.resolve("bin").resolve("java").toString());
+        command.add("-Xmx" + heap);
+        command.add("-XX:+HeapDumpOnOutOfMemoryError");
+        command.add("-XX:HeapDumpPath=" + dumpDir + "/");
+        command.addAll(extraJvmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), OomProgram.class.getName()));
+        // The output goes to a file outside dumpDir (a pipe nobody reads could fill up and block the child).
+        Path output = Files.createTempFile("oom-program", ".log");
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the OOM program did not finish: " + command);
             }
-            return dumps.get(0);
+            try (var files = Files.list(dumpDir)) {
+                List<Path> dumps = files.filter(p -> {
+                    String name = p.getFileName().toString();
+                    return name.endsWith(".hprof") || name.endsWith(".hprof.gz");
+                }).toList();
+                if (dumps.size() != 1) {
+                    throw new IllegalStateException("expected one heap dump in " + dumpDir + ", found " + dumps
+                            + "; command " + command + " printed:\n" + Files.readString(output));
+                }
+                return dumps.get(0);
+            }
+        } finally {
+            Files.deleteIfExists(output);
         }
     }
 
