@@ -2,6 +2,7 @@ package io.dumpsink.agent;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
+import io.dumpsink.agent.claim.ClaimModule;
 import io.dumpsink.agent.cleanup.CleanupModule;
 import io.dumpsink.agent.config.AgentConfig;
 import io.dumpsink.agent.config.AgentConfigModule;
@@ -29,6 +30,7 @@ public final class AgentModules {
                 new LifecycleModule(),
                 new S3Module(),
                 new WatchModule(),
+                new ClaimModule(),
                 new UploadModule(),
                 new RecordModule(),
                 new CleanupModule(),

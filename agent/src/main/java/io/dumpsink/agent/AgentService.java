@@ -2,6 +2,7 @@ package io.dumpsink.agent;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import io.dumpsink.agent.claim.DumpClaims;
 import io.dumpsink.agent.cleanup.DiskPressure;
 import io.dumpsink.agent.config.PipelineSettings;
 import io.dumpsink.agent.http.AgentHttpServer;
@@ -18,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the agent's parts in dependency order (checks, journal leftovers, HTTP, pipeline, settle, watch) and stops
- * them in reverse: first no new files are noticed, then in-flight uploads get the shutdown grace, then clients close.
+ * Starts the agent's parts in dependency order (checks, journal leftovers, HTTP, pipeline, dumps claimed by an
+ * earlier run, watch) and stops them in reverse: first no new files are noticed, then in-flight uploads get the
+ * shutdown grace, then clients close.
  */
 @Singleton
 public final class AgentService {
@@ -28,6 +30,7 @@ public final class AgentService {
     private final UploadJournal journal;
     private final AgentHttpServer http;
     private final DumpPipeline pipeline;
+    private final DumpClaims claims;
     private final SettleTracker settle;
     private final DirectoryWatcher watcher;
     private final OrphanSweeper orphans;
@@ -38,12 +41,14 @@ public final class AgentService {
 
     @Inject
     AgentService(StartupChecks checks, UploadJournal journal, AgentHttpServer http, DumpPipeline pipeline,
-            SettleTracker settle, DirectoryWatcher watcher, OrphanSweeper orphans, DiskPressure disk, Closer closer,
+            DumpClaims claims, SettleTracker settle, DirectoryWatcher watcher, OrphanSweeper orphans,
+            DiskPressure disk, Closer closer,
             PipelineSettings settings) {
         this.checks = checks;
         this.journal = journal;
         this.http = http;
         this.pipeline = pipeline;
+        this.claims = claims;
         this.settle = settle;
         this.watcher = watcher;
         this.orphans = orphans;
@@ -58,6 +63,8 @@ public final class AgentService {
             journal.removeStaleTempFiles(); // before the pipeline starts: then no temp file is in use
             http.start();
             pipeline.start();
+            claims.prepare();
+            claims.recover().forEach(pipeline::settled); // claimed by an earlier run, not yet stored or kept
             watcher.start();
             orphans.start();
             disk.start();

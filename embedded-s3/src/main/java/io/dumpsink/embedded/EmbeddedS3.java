@@ -25,6 +25,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     private final String keyStorePassword;
     private volatile S3Proxy proxy;
     private volatile int port;
+    private volatile String secretKey = SECRET_KEY;
 
     private EmbeddedS3(Path dataDir, int port, Path keyStore, String keyStorePassword) {
         this.dataDir = dataDir;
@@ -63,7 +64,7 @@ public final class EmbeddedS3 implements AutoCloseable {
                     .keyStore(keyStore.toAbsolutePath().toString(), keyStorePassword);
         }
         S3Proxy candidate = builder
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, secretKey)
                 // AWS SDK 2.58 sends x-amz-mp-object-size on CompleteMultipartUpload; S3Proxy would answer 501.
                 .ignoreUnknownHeaders(true)
                 // Seconds, not the default minutes: a test that stops the server should not wait on idle sockets.
@@ -94,6 +95,16 @@ public final class EmbeddedS3 implements AutoCloseable {
                 // exactly what an outage does to them.
             }
         }
+    }
+
+    /**
+     * Restarts on the same port and folder with another secret key: clients signing with the old one get 403
+     * (SignatureDoesNotMatch) from then on, the way revoked or rotated credentials look to them.
+     */
+    public synchronized void changeSecret(String newSecretKey) throws Exception {
+        stop();
+        secretKey = newSecretKey;
+        start();
     }
 
     public URI endpoint() {

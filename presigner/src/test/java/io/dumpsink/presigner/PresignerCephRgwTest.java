@@ -50,7 +50,7 @@ class PresignerCephRgwTest {
         client.createBucket(b -> b.bucket(bucket));
         client.putObject(b -> b.bucket(bucket).key(KEY), RequestBody.fromBytes(DUMP));
         Manifest manifest = new Manifest(1, KEY, bucket, "rgw", "node-a", "ns", "pod", "java_pid1.hprof", "/x",
-                "id", 100, "ab", DUMP.length, "zstd", 1 << 20, 1, Instant.now(), Instant.now(), Instant.now(), "t");
+                "id", 100, "ab", DUMP.length, "zstd", 1 << 20, 1, Instant.now(), Instant.now(), Instant.now(), "t", "hprof", true);
         client.putObject(b -> b.bucket(bucket).key(KEY + ".json"), RequestBody.fromBytes(ManifestCodec.toJson(manifest)));
     }
 

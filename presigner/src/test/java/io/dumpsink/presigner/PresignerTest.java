@@ -90,7 +90,7 @@ class PresignerTest {
         Manifest manifest = new Manifest(1, key, "dumps", "prod", "node-a", "shop", "api-1", fileName,
                 "/var/dumps/shop/api-1/" + fileName, "(dev=1,ino=2):100:2026-11-28T08:15:30Z", 100, "ab".repeat(32),
                 DUMP.length, "zstd", 1 << 20, 1, Instant.parse("2026-11-28T08:15:30Z"),
-                Instant.parse("2026-11-28T08:15:31Z"), Instant.parse("2026-11-28T08:15:40Z"), "test");
+                Instant.parse("2026-11-28T08:15:31Z"), Instant.parse("2026-11-28T08:15:40Z"), "test", "hprof", true);
         client.putObject(b -> b.bucket("dumps").key(key + ".json"), RequestBody.fromBytes(ManifestCodec.toJson(manifest)));
     }
 

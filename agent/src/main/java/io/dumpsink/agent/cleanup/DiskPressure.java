@@ -50,9 +50,9 @@ public final class DiskPressure {
     private boolean overCap;
 
     @Inject
-    DiskPressure(WatchSettings watch, PipelineSettings settings, DumpPipeline pipeline, AgentMetrics metrics) {
+    DiskPressure(WatchSettings watch, WatchRoot root, PipelineSettings settings, DumpPipeline pipeline, AgentMetrics metrics) {
         this.watch = watch;
-        this.root = new WatchRoot(watch.watchDir());
+        this.root = root;
         this.cap = settings.maxLocalBytes().orElse(Long.MAX_VALUE);
         this.pipeline = pipeline;
         this.metrics = metrics;
@@ -126,7 +126,8 @@ public final class DiskPressure {
     private List<Found> dumpFiles() throws IOException {
         List<Found> found = new ArrayList<>();
         Path base = watch.watchDir();
-        Files.walkFileTree(base, EnumSet.noneOf(FileVisitOption.class), watch.maxDepth() + 1,
+        // Claimed files sit two folders deeper (claim folder, claim id) than where the pod wrote them.
+        Files.walkFileTree(base, EnumSet.noneOf(FileVisitOption.class), watch.maxDepth() + 3,
                 new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {

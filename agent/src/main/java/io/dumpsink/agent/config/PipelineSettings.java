@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** How dumps move through the pipeline: concurrency, retries, what happens to the file, shutdown. */
-public record PipelineSettings(int maxConcurrentDumps, AfterUpload afterUpload, Backoff retry,
+public record PipelineSettings(int maxConcurrentDumps, AfterUpload afterUpload, Backoff retry, Backoff retryPermanent,
         Duration shutdownGrace, Path stateDir, Duration orphanUploadAge, java.util.Optional<Long> maxLocalBytes) {
 
     public enum AfterUpload {
@@ -21,12 +21,19 @@ public record PipelineSettings(int maxConcurrentDumps, AfterUpload afterUpload, 
                     + initial + ")");
             max = initial;
         }
+        Duration permanentMax = r.positiveDuration("dumpsink.agent.retry-max-permanent");
+        if (permanentMax.compareTo(max) < 0) {
+            r.problem("dumpsink.agent.retry-max-permanent", "must not be shorter than dumpsink.agent.retry-max ("
+                    + max + "); refusals are retried less often than outages, e.g. 10m");
+            permanentMax = max;
+        }
         Path stateDir = Path.of(r.nonBlank("dumpsink.agent.state-dir", "set a writable folder for agent state"))
                 .toAbsolutePath().normalize();
         return new PipelineSettings(
                 r.intInRange("dumpsink.agent.max-concurrent-dumps", 1, 64),
                 r.enumValue("dumpsink.agent.after-upload", AfterUpload.class),
                 new Backoff(initial, max),
+                new Backoff(initial, permanentMax),
                 r.positiveDuration("dumpsink.agent.shutdown-grace"),
                 stateDir,
                 r.positiveDuration("dumpsink.agent.orphan-upload-age"),

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 /** What to watch and when a file counts as finished. */
-public record WatchSettings(Path watchDir, Duration settleTime, Duration rescanInterval, List<String> include,
-        int maxDepth, boolean preparePodDirs) {
+public record WatchSettings(Path watchDir, Duration settleTime, Duration incompleteWait, Duration rescanInterval,
+        List<String> include, int maxDepth, boolean preparePodDirs) {
 
     public static WatchSettings from(ConfigReader r) {
         Path watchDir = Path.of(r.nonBlank("dumpsink.agent.watch-dir", "set the host folder pods write dumps to"))
@@ -27,7 +27,13 @@ public record WatchSettings(Path watchDir, Duration settleTime, Duration rescanI
                 r.problem("dumpsink.agent.include", "'" + glob + "' is not a valid glob: " + e.getMessage());
             }
         }
-        return new WatchSettings(watchDir, r.positiveDuration("dumpsink.agent.settle-time"),
+        Duration settleTime = r.positiveDuration("dumpsink.agent.settle-time");
+        Duration incompleteWait = r.positiveDuration("dumpsink.agent.incomplete-wait");
+        if (incompleteWait.compareTo(settleTime) < 0) {
+            r.problem("dumpsink.agent.incomplete-wait", "must not be shorter than dumpsink.agent.settle-time ("
+                    + settleTime + "); a few minutes, e.g. 5m, lets a JVM finish writing its heap segments");
+        }
+        return new WatchSettings(watchDir, settleTime, incompleteWait,
                 r.positiveDuration("dumpsink.agent.rescan-interval"), include,
                 r.intInRange("dumpsink.agent.max-depth", 1, 64), r.bool("dumpsink.agent.prepare-pod-dirs"));
     }

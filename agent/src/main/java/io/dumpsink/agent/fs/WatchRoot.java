@@ -35,6 +35,36 @@ public final class WatchRoot {
         return root;
     }
 
+    /**
+     * Moves a regular file that still has {@code expected} identity into {@code targetFolder} (an existing folder
+     * below the watch dir, reached the same way), under the same name: one {@code renameat} on the same file
+     * system, so the file keeps its inode, size and modification time, and its old name is free at once.
+     *
+     * @throws FileChangedException when the file is gone or changed; nothing was moved
+     */
+    public void moveIfUnchanged(Path relative, FileIdentity expected, Path targetFolder) throws IOException {
+        try (SecureDirectoryStream<Path> parent = openParent(relative);
+                SecureDirectoryStream<Path> target = openFolder(targetFolder)) {
+            Path name = relative.getFileName();
+            checkUnchanged(parent, name, expected, relative);
+            parent.move(name, target, name);
+        } catch (NoSuchFileException e) {
+            throw new FileChangedException(relative + " disappeared");
+        }
+    }
+
+    /** Deletes {@code relative} and then each parent folder up to (not including) {@code stop}, while empty. */
+    public void deleteEmptyFolders(Path relative, Path stop) {
+        for (Path folder = relative; folder != null && !folder.equals(stop) && folder.startsWith(stop);
+                folder = folder.getParent()) {
+            try (SecureDirectoryStream<Path> parent = openParent(folder)) {
+                parent.deleteDirectory(folder.getFileName());
+            } catch (IOException e) {
+                return; // not empty (or gone): leave it
+            }
+        }
+    }
+
     /** The path of {@code file} relative to the watch dir, or an exception when it is not below it. */
     public Path relativize(Path file) {
         Path normalized = file.toAbsolutePath().normalize();
@@ -50,6 +80,28 @@ public final class WatchRoot {
             return parent.getFileAttributeView(relative.getFileName(), BasicFileAttributeView.class, NOFOLLOW)
                     .readAttributes();
         }
+    }
+
+    /**
+     * The entries of the folder holding {@code relative} whose names start with {@code prefix}, with their own
+     * attributes (never a link target): how the settle stage sees a heap dump's segment files beside it.
+     */
+    public java.util.Map<String, BasicFileAttributes> siblings(Path relative, String prefix) throws IOException {
+        java.util.Map<String, BasicFileAttributes> found = new java.util.TreeMap<>();
+        try (SecureDirectoryStream<Path> parent = openParent(relative)) {
+            for (Path entry : parent) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(prefix)) {
+                    try {
+                        found.put(name, parent.getFileAttributeView(entry.getFileName(),
+                                BasicFileAttributeView.class, NOFOLLOW).readAttributes());
+                    } catch (NoSuchFileException e) {
+                        // gone between listing and stat: not there
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /**
@@ -126,6 +178,14 @@ public final class WatchRoot {
         if (!now.equals(expected)) {
             throw new FileChangedException(relative + " changed: was " + expected.describe() + ", now "
                     + now.describe());
+        }
+    }
+
+    /** Opens the folder {@code relative} itself, walking from the root without following any symlink. */
+    private SecureDirectoryStream<Path> openFolder(Path relative) throws IOException {
+        SecureDirectoryStream<Path> parent = openParent(relative);
+        try (parent) {
+            return parent.newDirectoryStream(relative.getFileName(), NOFOLLOW);
         }
     }
 

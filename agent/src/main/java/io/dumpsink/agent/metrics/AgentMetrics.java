@@ -18,6 +18,9 @@ public final class AgentMetrics {
             .help("Dump files seen appearing in the watch dir").register(registry);
     public final Counter dumpsUploaded = Counter.builder().name("dumpsink_dumps_uploaded_total")
             .help("Dumps stored, verified with their manifest, and released locally").register(registry);
+    public final Counter dumpsIncomplete = Counter.builder().name("dumpsink_dumps_incomplete_total")
+            .help("Heap dumps shipped although their structure is incomplete (JVM killed mid-dump), after"
+                    + " agent.incomplete-wait").register(registry);
     public final Counter dumpsFailed = Counter.builder().name("dumpsink_dumps_failed_total")
             .help("Upload attempts that failed (each is retried; the file stays)").labelNames("reason")
             .register(registry);
@@ -36,7 +39,7 @@ public final class AgentMetrics {
     public final Gauge dumpsWaiting = Gauge.builder().name("dumpsink_dumps_waiting")
             .help("Settled dumps waiting for an upload slot or a retry").register(registry);
     public final Gauge s3Up = Gauge.builder().name("dumpsink_s3_up")
-            .help("1 when the last call to S3 succeeded, 0 during an outage").register(registry);
+            .help("1 while S3 answers and accepts the agent; 0 while it is unreachable or refuses (see /readyz)").register(registry);
     public final Gauge localPendingBytes = Gauge.builder().name("dumpsink_local_pending_bytes")
             .help("Bytes of dump files in the watch dir not yet stored in the bucket").register(registry);
     public final Gauge diskOverCap = Gauge.builder().name("dumpsink_disk_over_cap")

@@ -3,6 +3,7 @@ package io.dumpsink.agent.pipeline;
 import io.dumpsink.core.lifecycle.Threads;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import io.dumpsink.agent.claim.DumpClaims;
 import io.dumpsink.agent.cleanup.LocalCleanup;
 import io.dumpsink.agent.config.PipelineSettings;
 import io.dumpsink.agent.fs.FileChangedException;
@@ -17,6 +18,7 @@ import io.dumpsink.agent.upload.DumpUploader;
 import io.dumpsink.agent.upload.UploadResult;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.core.retry.Backoff;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -33,14 +35,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries each settled dump through its journey: key → upload → manifest and verification → local cleanup, with
- * at most {@code max-concurrent-dumps} at once, oldest dump first; stored dumps are announced to the
+ * Carries each settled dump through its journey: claim → key → upload → manifest and verification → local
+ * cleanup, with at most {@code max-concurrent-dumps} at once, oldest dump first; stored dumps are announced to the
  * {@link DumpNotifier} (the presigner, which posts to chat).
  *
- * <p>A failed step leaves the file where it is and retries the whole dump later (exponential backoff with full
- * jitter, no limit): a dump that reached the watch dir leaves it only when it is durable. A file that changed
- * while being shipped is dropped here; being a new dump now, it settles again and comes back. On {@link #stop}, no
- * new dump starts; uploads in flight get the shutdown grace to finish and are aborted after it.
+ * <p>A settled dump is first claimed ({@link DumpClaims}): moved into the agent's own folder, so the pod can write
+ * its next dump under the same name at once. A failed step leaves the file where it is and retries the whole dump
+ * later, without limit (a dump that reached the watch dir leaves the node only when it is durable), with
+ * exponential backoff and full jitter: up to {@code retry-max} for failures that pass by themselves (S3 unreachable,
+ * 5xx, I/O), up to the much longer {@code retry-max-permanent} for answers that only a person can change (access
+ * denied, no such bucket, bad credentials) and for JVM {@link Error}s, so those never spin. Either way the stored
+ * parts are kept and the retry resumes. A file that changed while being shipped is dropped here; being a new dump
+ * now, it settles again and comes back. On {@link #stop}, no new dump starts; uploads in flight get the shutdown
+ * grace to finish and are then paused (their journal lets the next start resume them).
  */
 @Singleton
 public final class DumpPipeline implements SettledDumps {
@@ -52,6 +59,7 @@ public final class DumpPipeline implements SettledDumps {
     private final ManifestRecorder recorder;
     private final LocalCleanup cleanup;
     private final S3Health health;
+    private final DumpClaims claims;
     private final DumpNotifier notifier;
     private final AgentMetrics metrics;
     private final Map<Path, Job> owned = new ConcurrentHashMap<>();
@@ -59,7 +67,7 @@ public final class DumpPipeline implements SettledDumps {
     private final Set<Kept> kept = ConcurrentHashMap.newKeySet();
     private final PriorityBlockingQueue<Job> queue = new PriorityBlockingQueue<>(16,
             Comparator.comparing((Job job) -> job.dump.identity().modifiedAt())
-                    .thenComparing(job -> job.dump.file().relative()));
+                    .thenComparing(job -> job.dump.location()));
     private final ExecutorService workers;
     private final ScheduledExecutorService retries;
     private volatile boolean stopping;
@@ -78,13 +86,15 @@ public final class DumpPipeline implements SettledDumps {
 
     @Inject
     DumpPipeline(PipelineSettings settings, DumpKeys keys, DumpUploader uploader, ManifestRecorder recorder,
-            LocalCleanup cleanup, S3Health health, DumpNotifier notifier, AgentMetrics metrics) {
+            LocalCleanup cleanup, S3Health health, DumpClaims claims, DumpNotifier notifier,
+            AgentMetrics metrics) {
         this.settings = settings;
         this.keys = keys;
         this.uploader = uploader;
         this.recorder = recorder;
         this.cleanup = cleanup;
         this.health = health;
+        this.claims = claims;
         this.notifier = notifier;
         this.metrics = metrics;
         this.workers = Executors.newFixedThreadPool(settings.maxConcurrentDumps(), Threads.named("dumpsink-dump"));
@@ -97,14 +107,37 @@ public final class DumpPipeline implements SettledDumps {
         }
     }
 
+    /** Takes a settled dump (or one claimed by an earlier run): claims it and queues it. Returns at once. */
     @Override
     public void settled(SettledDump dump) {
-        if (stopping || kept.contains(new Kept(dump.file().relative(), dump.identity()))) {
+        if (stopping || kept.contains(new Kept(dump.location(), dump.identity()))) {
             return;
         }
-        Job job = new Job(dump);
-        if (owned.putIfAbsent(dump.file().relative(), job) == null) {
+        SettledDump claimed = claim(dump);
+        if (claimed == null) {
+            return;
+        }
+        Job job = new Job(claimed);
+        if (owned.putIfAbsent(claimed.location(), job) == null) {
             enqueue(job);
+        }
+    }
+
+    /** The dump in the agent's claim folder; in place when it cannot be moved; null when it changed. */
+    private SettledDump claim(SettledDump dump) {
+        if (dump.claimed()) {
+            return dump;
+        }
+        try {
+            return claims.claim(dump);
+        } catch (FileChangedException e) {
+            log.info("Not claimed path={} reason={}; it settles again if it is still there", dump.file().relative(),
+                    e.getMessage());
+            return null;
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot claim path={} error={}; shipping it in place (the pod cannot write another dump under"
+                    + " this name until it is stored)", dump.file().relative(), e.toString());
+            return dump;
         }
     }
 
@@ -125,14 +158,14 @@ public final class DumpPipeline implements SettledDumps {
         return owned.containsKey(relative);
     }
 
-    /** Stops taking dumps, lets uploads in flight finish within the grace period, then aborts what is left. */
+    /** Stops taking dumps, lets uploads in flight finish within the grace period, then pauses what is left. */
     public void stop(Duration grace) {
         stopping = true;
         retries.shutdownNow();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("Shutdown grace over, aborting uploads in flight grace={}", grace);
+                log.warn("Shutdown grace over, pausing uploads in flight grace={}", grace);
                 workers.shutdownNow();
                 workers.awaitTermination(10, TimeUnit.SECONDS);
             }
@@ -168,12 +201,12 @@ public final class DumpPipeline implements SettledDumps {
     /** Ships one dump; returns false when interrupted. */
     private boolean ship(Job job) {
         SettledDump dump = job.dump;
-        Path relative = dump.file().relative();
+        Path relative = dump.location();
         long started = System.nanoTime();
         metrics.uploadsInFlight.inc();
         try {
             DumpKeys.Allocation allocation = keys.allocate(dump);
-            health.succeeded(); // S3 answered: an outage is over as soon as this, not when the whole dump is in
+            health.answered(); // an outage is over as soon as S3 answers, not when the whole dump is in
             Manifest manifest;
             Optional<Manifest> stored = allocation.alreadyStored();
             if (stored.isPresent()) {
@@ -194,6 +227,7 @@ public final class DumpPipeline implements SettledDumps {
                 kept.add(new Kept(relative, dump.identity()));
             }
             owned.remove(relative);
+            health.succeeded();
             double seconds = (System.nanoTime() - started) / 1e9;
             metrics.dumpsUploaded.inc();
             metrics.uploadSeconds.observe(seconds);
@@ -223,34 +257,66 @@ public final class DumpPipeline implements SettledDumps {
 
     private void retryLater(Job job, Throwable failure) {
         job.failures++;
-        Duration delay = settings.retry().delay(job.failures);
-        String reason;
-        if (failure instanceof java.nio.file.FileSystemException) {
-            reason = "file"; // unreadable, permissions: the file's problem, not the store's
-        } else if (failure instanceof software.amazon.awssdk.core.exception.SdkException) {
-            reason = "s3";
+        Failure kind = Failure.of(failure);
+        Duration delay = (kind.permanent ? settings.retryPermanent() : settings.retry()).delay(job.failures);
+        Path path = job.dump.file().relative();
+        metrics.dumpsFailed.labelValues(kind.label).inc();
+        switch (kind) {
+            case S3_UNREACHABLE -> health.failed(failure); // logs once per outage, not per retry
+            case S3_REFUSED -> health.refused(failure); // logs once until S3 accepts again
+            case ERROR -> {
+                if (job.failures == 1) {
+                    log.error("Unexpected error shipping path={} retryIn={}", path, delay, failure);
+                }
+            }
+            default -> {
+            }
+        }
+        if (job.failures == 1 && (kind == Failure.FILE || kind == Failure.OTHER)) {
+            log.warn("Upload failed path={} reason={} retryIn={} error={}", path, kind.label, delay,
+                    failure.toString());
         } else {
-            reason = "other";
-        }
-        metrics.dumpsFailed.labelValues(reason).inc();
-        boolean outage = reason.equals("s3") && Backoff.isTransient(failure);
-        if (outage) {
-            health.failed(failure); // logs once per outage, not per retry
-        }
-        if (job.failures == 1 && !outage) {
-            log.warn("Upload failed path={} reason={} retryIn={} error={}", job.dump.file().relative(), reason,
-                    delay, failure.toString());
-        } else {
-            log.debug("Upload failed path={} reason={} attempt={} retryIn={} error={}",
-                    job.dump.file().relative(), reason, job.failures, delay, failure.toString());
-        }
-        if (failure instanceof Error) {
-            log.error("Unexpected error shipping path={}", job.dump.file().relative(), failure);
+            log.debug("Upload failed path={} reason={} attempt={} retryIn={} error={}", path, kind.label,
+                    job.failures, delay, failure.toString());
         }
         try {
             retries.schedule(() -> enqueue(job), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            owned.remove(job.dump.file().relative()); // shutting down; the next start finds the file again
+            owned.remove(job.dump.location()); // shutting down; the next start finds the file again
+        }
+    }
+
+    /** Why an attempt failed, which decides how long to wait and what to tell. */
+    private enum Failure {
+        /** Unreadable, permissions: the file's problem, not the store's. */
+        FILE("file", false),
+        /** Connection refused, timeouts, 5xx, 408, 429: passes by itself. */
+        S3_UNREACHABLE("s3", false),
+        /** Access denied, no such bucket, bad credentials, other 4xx: only a person can change it. */
+        S3_REFUSED("s3_refused", true),
+        /** A JVM error (out of memory, a bug): retrying quickly would only repeat it. */
+        ERROR("error", true),
+        OTHER("other", false);
+
+        final String label;
+        final boolean permanent;
+
+        Failure(String label, boolean permanent) {
+            this.label = label;
+            this.permanent = permanent;
+        }
+
+        static Failure of(Throwable failure) {
+            if (failure instanceof Error) {
+                return ERROR;
+            }
+            if (failure instanceof java.nio.file.FileSystemException) {
+                return FILE;
+            }
+            if (failure instanceof software.amazon.awssdk.core.exception.SdkException) {
+                return Backoff.isTransient(failure) ? S3_UNREACHABLE : S3_REFUSED;
+            }
+            return OTHER;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.dumpsink.agent.record;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.agent.config.UploadSettings;
+import io.dumpsink.agent.settle.DumpNames;
 import io.dumpsink.agent.settle.SettledDump;
 import io.dumpsink.core.config.ClusterSettings;
 import io.dumpsink.core.config.S3Settings;
@@ -85,9 +86,11 @@ public final class DumpKeys {
     /** A free key, reserved until the returned allocation is closed; or the manifest of this file's stored copy. */
     public Allocation allocate(SettledDump dump) throws IOException {
         String flatName = dump.file().name().replace('/', '_');
+        // Gzip heap dumps are stored as they are (see MultipartUploader): their key keeps .hprof.gz, without .zst.
+        boolean zstd = compressed && !DumpNames.formatOf(dump.file().fileName()).alreadyCompressed();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             String key = KeyLayout.dumpKey(cluster.cluster(), cluster.node(), dump.file().namespace(),
-                    dump.file().pod(), dump.identity().modifiedAt(), flatName, compressed, attempt);
+                    dump.file().pod(), dump.identity().modifiedAt(), flatName, zstd, attempt);
             // Reserve before looking: another dump is uploading to a reserved key and has no manifest there yet.
             if (!reserved.add(key)) {
                 continue;

@@ -1,6 +1,5 @@
 package io.dumpsink.agent.settle;
 
-import io.dumpsink.core.lifecycle.Threads;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.agent.config.WatchSettings;
@@ -9,15 +8,19 @@ import io.dumpsink.agent.fs.WatchRoot;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.agent.watch.DumpFile;
 import io.dumpsink.agent.watch.FoundFiles;
+import io.dumpsink.core.lifecycle.Threads;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -27,9 +30,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides when a file is a finished dump: a regular file whose identity (size, modification time, inode) has not
- * changed for {@code settle-time}. A JVM writes its heap dump in one go, so a quiet file is a complete one; a
- * file that is still growing keeps being postponed.
+ * Decides when a file is a finished dump. Every file must first be quiet: its identity (size, modification time,
+ * inode), and that of the segment files beside it, unchanged for {@code settle-time}. Then:
+ * <ul>
+ *   <li>a heap dump ({@code .hprof}, {@code .hprof.gz}) is taken once no segment file of it exists and its
+ *       structure says it is complete ({@link DumpCompleteness}: the header and the HEAP DUMP END record, read from
+ *       its two ends). JDK 22+ writes a dump in two phases: a small {@code X.hprof} first, then the heap into
+ *       {@code X.hprof.p0}, {@code .p1}, ... and then merges them into {@code X.hprof}; the small file sits
+ *       unchanged for minutes meanwhile and must not be taken;</li>
+ *   <li>a heap dump that stays incomplete (a JVM killed mid-dump leaves a truncated one, still worth having) is
+ *       taken once it and its segments have been quiet for {@code incomplete-wait}, with a WARN and
+ *       {@code dumpsink_dumps_incomplete_total}; so are segment files left by such a JVM, each as a dump of its
+ *       own, so nothing is lost and the next JVM can write its segments under the same names;</li>
+ *   <li>any other file (cores, {@code *.dmp}, crash logs) is taken as soon as it is quiet.</li>
+ * </ul>
  *
  * <p>All state is touched on one thread ({@code dumpsink-settle}), so it needs no locks. Each pending file has at
  * most one scheduled check, however many events it produces. Once settled, a file is handed to {@link SettledDumps}
@@ -42,6 +56,7 @@ public final class SettleTracker implements FoundFiles {
     private final WatchRoot root;
     private final Path watchDir;
     private final Duration settleTime;
+    private final Duration incompleteWait;
     private final SettledDumps next;
     private final Clock clock;
     private final AgentMetrics metrics;
@@ -50,12 +65,15 @@ public final class SettleTracker implements FoundFiles {
     private final ScheduledExecutorService executor;
 
     private static final class Pending {
+        List<String> fingerprint;
         FileIdentity identity;
         Instant stableSince;
         final Instant detectedAt;
         boolean checkScheduled;
+        boolean waitLogged;
 
-        Pending(FileIdentity identity, Instant now) {
+        Pending(List<String> fingerprint, FileIdentity identity, Instant now) {
+            this.fingerprint = fingerprint;
             this.identity = identity;
             this.stableSince = now;
             this.detectedAt = now;
@@ -63,10 +81,11 @@ public final class SettleTracker implements FoundFiles {
     }
 
     @Inject
-    SettleTracker(WatchSettings settings, SettledDumps next, Clock clock, AgentMetrics metrics) {
-        this.root = new WatchRoot(settings.watchDir());
+    SettleTracker(WatchSettings settings, WatchRoot root, SettledDumps next, Clock clock, AgentMetrics metrics) {
+        this.root = root;
         this.watchDir = settings.watchDir();
         this.settleTime = settings.settleTime();
+        this.incompleteWait = settings.incompleteWait();
         this.next = next;
         this.clock = clock;
         this.metrics = metrics;
@@ -113,15 +132,20 @@ public final class SettleTracker implements FoundFiles {
             return;
         }
         rejected.remove(relative);
+        List<String> fingerprint = fingerprint(relative, attributes);
+        if (fingerprint == null) {
+            return;
+        }
         FileIdentity identity = FileIdentity.of(attributes);
         Instant now = clock.instant();
         Pending entry = pending.get(relative);
         if (entry == null) {
-            entry = new Pending(identity, now);
+            entry = new Pending(fingerprint, identity, now);
             pending.put(relative, entry);
             metrics.dumpsDetected.inc();
             log.info("Detected path={} size={} settleTime={}", relative, identity.size(), settleTime);
-        } else if (!entry.identity.equals(identity)) {
+        } else if (!entry.fingerprint.equals(fingerprint)) {
+            entry.fingerprint = fingerprint;
             entry.identity = identity;
             entry.stableSince = now;
         }
@@ -144,20 +168,91 @@ public final class SettleTracker implements FoundFiles {
             observe(relative);
             return;
         }
-        FileIdentity identity = FileIdentity.of(attributes);
+        List<String> fingerprint = fingerprint(relative, attributes);
+        if (fingerprint == null) {
+            return;
+        }
         Instant now = clock.instant();
-        if (!identity.equals(entry.identity)) {
-            entry.identity = identity;
+        if (!fingerprint.equals(entry.fingerprint)) {
+            entry.fingerprint = fingerprint;
+            entry.identity = FileIdentity.of(attributes);
             entry.stableSince = now;
         }
         Duration quiet = Duration.between(entry.stableSince, now);
-        if (quiet.compareTo(settleTime) >= 0) {
-            pending.remove(relative);
-            log.info("Settled path={} size={} quietFor={}", relative, identity.size(), quiet);
-            next.settled(new SettledDump(DumpFile.of(relative), identity, entry.detectedAt));
-        } else {
+        if (quiet.compareTo(settleTime) < 0) {
             schedule(relative, entry, settleTime.minus(quiet));
+            return;
         }
+        String waitingFor = incompleteBecause(relative, entry);
+        if (waitingFor == null) {
+            settle(relative, entry, quiet);
+        } else if (quiet.compareTo(incompleteWait) >= 0) {
+            metrics.dumpsIncomplete.inc();
+            log.warn("Shipping incomplete dump path={} reason={} quietFor={} incompleteWait={}; its manifest says"
+                    + " complete=false", relative, waitingFor, quiet, incompleteWait);
+            settle(relative, entry, quiet);
+        } else {
+            if (!entry.waitLogged) {
+                entry.waitLogged = true;
+                log.info("Waiting for dump to complete path={} reason={} incompleteWait={}", relative, waitingFor,
+                        incompleteWait);
+            }
+            // Quiet but unfinished: look again after another settle time (the JVM may be writing a segment).
+            schedule(relative, entry, settleTime);
+        }
+    }
+
+    private void settle(Path relative, Pending entry, Duration quiet) {
+        pending.remove(relative);
+        log.info("Settled path={} size={} quietFor={}", relative, entry.identity.size(), quiet);
+        next.settled(SettledDump.inPlace(DumpFile.of(relative), entry.identity, entry.detectedAt));
+    }
+
+    /** Why a quiet file is not a finished dump yet, or null when it is. */
+    private String incompleteBecause(Path relative, Pending entry) {
+        String name = relative.getFileName().toString();
+        if (DumpNames.isSegment(name)) {
+            return "segment of a heap dump still being written (or of a JVM that died)";
+        }
+        DumpFormat format = DumpFormat.ofFileName(name);
+        if (format == DumpFormat.OTHER) {
+            return null;
+        }
+        if (entry.fingerprint.size() > 1) {
+            return "segment files " + name + ".p* beside it: the JVM is still writing the heap";
+        }
+        try (SeekableByteChannel channel = root.openForRead(relative, entry.identity)) {
+            DumpCompleteness.Result result = DumpCompleteness.check(format, channel);
+            return result.state() == DumpCompleteness.State.INCOMPLETE ? result.reason() : null;
+        } catch (IOException | RuntimeException e) {
+            // Changed under us (the next check sees it) or unreadable (the upload reports it): not judged here.
+            return "cannot check its structure yet: " + e;
+        }
+    }
+
+    /**
+     * What must stay unchanged for {@code relative} to be quiet: its own identity and, for a heap dump or one of
+     * its segments, that of every segment beside it. Null when the folder cannot be read (then forgotten).
+     */
+    private List<String> fingerprint(Path relative, BasicFileAttributes attributes) {
+        List<String> fingerprint = new ArrayList<>();
+        fingerprint.add(FileIdentity.of(attributes).describe());
+        String name = relative.getFileName().toString();
+        String main = DumpNames.mainName(name);
+        if (DumpFormat.ofFileName(main) == DumpFormat.OTHER) {
+            return fingerprint;
+        }
+        try {
+            root.siblings(relative, main).forEach((sibling, siblingAttributes) -> {
+                if (!sibling.equals(name) && (sibling.equals(main) || DumpNames.isSegment(sibling)
+                        && DumpNames.mainName(sibling).equals(main))) {
+                    fingerprint.add(sibling + "=" + FileIdentity.of(siblingAttributes).describe());
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            return statFailed(relative, e);
+        }
+        return fingerprint;
     }
 
     private void schedule(Path relative, Pending entry, Duration delay) {
@@ -183,12 +278,20 @@ public final class SettleTracker implements FoundFiles {
             rejected.remove(relative);
             return null;
         } catch (IOException | RuntimeException e) {
-            pending.remove(relative);
-            if (rejected.add(relative)) {
-                metrics.filesSkipped.labelValues("unreadable").inc();
-                log.warn("Skipping path={} reason=cannot-stat error={}", relative, e.toString());
-            }
+            return statFailed(relative, e);
+        }
+    }
+
+    private <T> T statFailed(Path relative, Exception e) {
+        pending.remove(relative);
+        if (e instanceof NoSuchFileException) {
+            rejected.remove(relative);
             return null;
         }
+        if (rejected.add(relative)) {
+            metrics.filesSkipped.labelValues("unreadable").inc();
+            log.warn("Skipping path={} reason=cannot-stat error={}", relative, e.toString());
+        }
+        return null;
     }
 }

@@ -6,19 +6,20 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.agent.config.PipelineSettings;
 import io.dumpsink.agent.config.UploadSettings;
-import io.dumpsink.agent.config.WatchSettings;
 import io.dumpsink.agent.fs.FileChangedException;
 import io.dumpsink.agent.fs.FileIdentity;
 import io.dumpsink.agent.fs.WatchRoot;
 import io.dumpsink.agent.journal.JournalEntry;
 import io.dumpsink.agent.journal.UploadJournal;
 import io.dumpsink.agent.metrics.AgentMetrics;
+import io.dumpsink.agent.settle.DumpCompleteness;
+import io.dumpsink.agent.settle.DumpFormat;
+import io.dumpsink.agent.settle.DumpNames;
 import io.dumpsink.agent.settle.SettledDump;
 import io.dumpsink.core.config.S3Settings;
 import io.dumpsink.core.lifecycle.Closer;
 import io.dumpsink.core.lifecycle.Threads;
 import java.time.Duration;
-import io.dumpsink.core.retry.Backoff;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -42,6 +43,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -73,6 +75,12 @@ public final class MultipartUploader implements DumpUploader {
     private static final int MAX_PARTS = 9_000;
     private static final long PROGRESS_LOG_MIN_BYTES = 100L * 1024 * 1024;
     private static final long MIB = 1024 * 1024;
+    /** How long a failed attempt waits for its part uploads to return (the SDK's socket timeout is 60 s). */
+    private static final Duration ATTEMPT_DRAIN = Duration.ofSeconds(90);
+    /** On shutdown the journal already holds every stored part; waiting longer only risks Kubernetes' SIGKILL. */
+    private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(2);
+    private static final java.util.Set<String> UNUSABLE_UPLOAD_CODES = java.util.Set.of("NoSuchUpload",
+            "InvalidPart", "InvalidPartOrder", "EntityTooSmall");
 
     private final S3Client s3;
     private final String bucket;
@@ -93,12 +101,12 @@ public final class MultipartUploader implements DumpUploader {
     private final boolean partMd5;
 
     @Inject
-    MultipartUploader(S3Client s3, S3Settings s3Settings, UploadSettings settings, WatchSettings watch,
+    MultipartUploader(S3Client s3, S3Settings s3Settings, UploadSettings settings, WatchRoot root,
             PipelineSettings pipeline, UploadJournal journal, AgentMetrics metrics, Clock clock, Closer closer) {
         this.s3 = s3;
         this.bucket = s3Settings.bucket();
         this.settings = settings;
-        this.root = new WatchRoot(watch.watchDir());
+        this.root = root;
         this.metrics = metrics;
         this.clock = clock;
         this.journal = journal;
@@ -122,13 +130,16 @@ public final class MultipartUploader implements DumpUploader {
     @Override
     public UploadResult upload(SettledDump dump, String key) throws IOException, InterruptedException {
         FileIdentity identity = dump.identity();
-        Path relative = dump.file().relative();
-        String compression = settings.compressed() ? "zstd" : "none";
+        Path relative = dump.location();
+        String fileName = dump.file().fileName();
+        // A gzip heap dump (-XX:HeapDumpGzipLevel) is stored as it is: zstd over gzip costs CPU and saves nothing.
+        boolean compress = settings.compressed() && !DumpNames.formatOf(fileName).alreadyCompressed();
+        String compression = compress ? "zstd" : "none";
         try (SeekableByteChannel channel = openOrDiscardJournal(relative, identity)) {
             JournalEntry entry = resumable(relative, identity, key, compression).orElse(null);
             if (entry == null) {
                 String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)
-                        .contentType(settings.compressed() ? "application/zstd" : "application/octet-stream"))
+                        .contentType(compress ? "application/zstd" : "application/octet-stream"))
                         .uploadId();
                 entry = new JournalEntry(JournalEntry.CURRENT_VERSION, relative.toString(), identity.describe(), key,
                         uploadId, compression, clock.millis(), List.of());
@@ -141,7 +152,8 @@ public final class MultipartUploader implements DumpUploader {
                         entry.uploadId(), entry.parts().size(), last == null ? 0 : last.inputEnd());
             }
             String uploadId = entry.uploadId();
-            Run run = new Run(dump, key, entry, channel);
+            Boolean complete = completeness(fileName, channel);
+            Run run = new Run(dump, key, entry, channel, compress);
             boolean finished = false;
             try {
                 run.rehashStoredPrefix();
@@ -163,28 +175,50 @@ public final class MultipartUploader implements DumpUploader {
                 journal.delete(relative.toString());
                 return new UploadResult(key, run.bytesRead, HexFormat.of().formatHex(run.sha256.digest()),
                         run.bytesStored, compression, settings.chunkSize(), run.completedParts.size(),
-                        clock.instant());
+                        clock.instant(), DumpNames.describe(fileName), complete);
             } catch (InterruptedException e) {
-                run.cancel();
+                run.end(SHUTDOWN_DRAIN);
                 log.info("Upload paused by shutdown key={} uploadId={}; it resumes after restart", key, uploadId);
                 throw e;
             } catch (IOException | RuntimeException | Error e) {
-                run.cancel();
-                if (Backoff.isTransient(e) && !(e instanceof FileChangedException)) {
-                    // Keep the stored parts: the retry continues from the first missing one.
-                    log.debug("Upload paused key={} uploadId={} error={}", key, uploadId, e.toString());
-                } else {
+                run.end(ATTEMPT_DRAIN);
+                if (e instanceof FileChangedException || uploadUnusable(e)) {
                     abort(key, uploadId, e);
                     journal.delete(relative.toString());
+                } else {
+                    // Outage, refusal, JVM error: keep the stored parts, the retry continues from the first missing
+                    // one. Even a refusal (revoked credentials) is kept: the upload is good again once it is fixed.
+                    log.debug("Upload paused key={} uploadId={} error={}", key, uploadId, e.toString());
                 }
                 throw e;
             } finally {
                 if (finished) {
-                    // Only on success is it certain that no cancelled task still writes into a buffer.
-                    run.releaseBuffers();
+                    run.releaseBuffers(); // every task was awaited on the way to success
                 }
             }
         }
+    }
+
+    /**
+     * For the manifest: whether a heap dump's structure is complete (header and tail reads only); a segment never
+     * is; null for other files. The settle stage already waited for completeness, or for incomplete-wait.
+     */
+    private static Boolean completeness(String fileName, SeekableByteChannel channel) throws IOException {
+        if (DumpNames.isSegment(fileName)) {
+            return false;
+        }
+        DumpCompleteness.Result result = DumpCompleteness.check(DumpFormat.ofFileName(fileName), channel);
+        return switch (result.state()) {
+            case COMPLETE -> true;
+            case INCOMPLETE -> false;
+            case NOT_CHECKED -> null;
+        };
+    }
+
+    /** S3 says this multipart upload cannot be completed as journaled: only starting over helps. */
+    private static boolean uploadUnusable(Throwable failure) {
+        return failure instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+                && UNUSABLE_UPLOAD_CODES.contains(aws.awsErrorDetails().errorCode());
     }
 
     /** Opens the file; when it changed or vanished, the upload of an earlier attempt is of no use any more. */
@@ -279,10 +313,12 @@ public final class MultipartUploader implements DumpUploader {
         final String key;
         final String uploadId;
         final SeekableByteChannel channel;
+        final boolean compress;
         JournalEntry entry;
         long partInputStart;
         long partInputEnd;
         final MessageDigest sha256 = sha256();
+        final AttemptTasks tasks = new AttemptTasks();
         final int partSize;
         final int frameBound;
         final BlockingQueue<Slot> freeSlots;
@@ -298,20 +334,21 @@ public final class MultipartUploader implements DumpUploader {
         int allocatedParts;
         final long startNanos = System.nanoTime();
 
-        Run(SettledDump dump, String key, JournalEntry entry, SeekableByteChannel channel) {
+        Run(SettledDump dump, String key, JournalEntry entry, SeekableByteChannel channel, boolean compress) {
             this.dump = dump;
+            this.compress = compress;
             this.key = key;
             this.uploadId = entry.uploadId();
             this.entry = entry;
             this.channel = channel;
             this.partSize = partSizeFor(dump.identity().size());
-            this.frameBound = settings.compressed()
+            this.frameBound = compress
                     ? (int) Zstd.compressBound(settings.chunkSize()) : settings.chunkSize();
-            int slots = settings.compressed() ? settings.compressionThreads() + 2 : 2;
+            int slots = compress ? settings.compressionThreads() + 2 : 2;
             this.freeSlots = new ArrayBlockingQueue<>(slots);
             for (int i = 0; i < slots; i++) {
                 ByteBuffer input = buffers.take(settings.chunkSize());
-                freeSlots.add(new Slot(input, settings.compressed() ? buffers.take(frameBound) : input));
+                freeSlots.add(new Slot(input, compress ? buffers.take(frameBound) : input));
             }
             // Buffers are created lazily, so a small dump allocates only what it fills.
             this.freeParts = new ArrayBlockingQueue<>(settings.partsInFlight() + 1);
@@ -334,7 +371,7 @@ public final class MultipartUploader implements DumpUploader {
                 target.limit((int) Math.min(target.capacity(), remaining));
                 int read = channel.read(target);
                 if (read < 0) {
-                    throw new FileChangedException(dump.file().relative() + " is shorter than its stored parts");
+                    throw new FileChangedException(dump.location() + " is shorter than its stored parts");
                 }
                 sha256.update(target.flip());
                 remaining -= read;
@@ -366,9 +403,9 @@ public final class MultipartUploader implements DumpUploader {
                     freeSlots.add(slot); // nothing left; an empty file still gets its one (empty) frame
                     break;
                 }
-                if (settings.compressed()) {
+                if (compress) {
                     final Slot submitted = slot;
-                    compressing.add(compressors.submit(() -> compress(submitted)));
+                    compressing.add(tasks.submit(compressors, () -> compress(submitted)));
                 } else {
                     slot.outputLength = slot.inputLength;
                     appendToPart(slot);
@@ -459,7 +496,7 @@ public final class MultipartUploader implements DumpUploader {
             final long inputEnd = partInputEnd;
             part = null;
             bytesStored += length;
-            sending.add(partSenders.submit(() -> {
+            sending.add(tasks.submit(partSenders, () -> {
                 try {
                     String md5 = partMd5 ? md5Base64(content.duplicate()) : null;
                     UploadPartResponse response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
@@ -515,9 +552,27 @@ public final class MultipartUploader implements DumpUploader {
             }
         }
 
-        void cancel() {
-            compressing.forEach(f -> f.cancel(true));
-            sending.forEach(f -> f.cancel(true));
+        /**
+         * Ends a failed or interrupted attempt for good: its tasks are cancelled and awaited, so none still writes
+         * a buffer or the journal when the next attempt starts; then the buffers go back to the pool. Buffers of a
+         * task that does not return in time are left to the GC instead of being reused.
+         */
+        void end(Duration drain) {
+            boolean interrupted = Thread.interrupted();
+            try {
+                if (tasks.closeAndAwait(drain)) {
+                    releaseBuffers();
+                } else {
+                    log.warn("Upload tasks still running after {} key={}; their buffers are not reused", drain,
+                            key);
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         private <T> T await(Future<T> future) throws IOException, InterruptedException {

@@ -2,7 +2,11 @@ package io.dumpsink.agent.upload;
 
 import java.time.Instant;
 
-/** What {@link DumpUploader} stored: sizes before and after compression, the original's SHA-256, the parts. */
+/**
+ * What {@link DumpUploader} stored: sizes before and after compression, the original's SHA-256, the parts, and what
+ * the file was ({@code format}: hprof, hprof.gz, hprof-segment, other) and whether its structure was complete
+ * ({@code complete}: null when not checked), as the manifest records them.
+ */
 public record UploadResult(String key, long originalSize, String sha256, long storedSize, String compression,
-        long chunkSize, int parts, Instant completedAt) {
+        long chunkSize, int parts, Instant completedAt, String format, Boolean complete) {
 }

@@ -7,9 +7,11 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import io.dumpsink.agent.claim.DumpClaims;
 import io.dumpsink.agent.config.WatchSettings;
 import io.dumpsink.agent.fs.WatchRoot;
 import io.dumpsink.agent.metrics.AgentMetrics;
+import io.dumpsink.agent.settle.DumpNames;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * folders appear), a sweep at startup (files written while the agent was down) and a periodic rescan (events lost to
  * queue overflow). Idle, it blocks on the inotify queue and wakes only for the rescan.
  *
- * <p>Only regular files whose name matches an include glob are reported; symlinks are never followed (the
+ * <p>Only regular files whose name matches an include glob are reported (and the segments JDK 22+ writes beside a
+ * heap dump, {@code X.hprof.p0}, which the settle stage needs to see); the agent's claim folder is skipped; symlinks are never followed (the
  * walk does not follow them, and links are not files), and folders deeper than {@code max-depth} are ignored.
  */
 @Singleton
@@ -51,20 +54,22 @@ public final class DirectoryWatcher {
     private final AgentMetrics metrics;
     private final List<PathMatcher> include;
     private final WatchRoot root;
+    private final Path claimFolder;
     private final Map<WatchKey, Path> watched = new ConcurrentHashMap<>();
     private WatchService watchService;
     private Thread eventThread;
     private ScheduledExecutorService rescans;
 
     @Inject
-    DirectoryWatcher(WatchSettings settings, FoundFiles found, AgentMetrics metrics) {
+    DirectoryWatcher(WatchSettings settings, WatchRoot root, FoundFiles found, AgentMetrics metrics) {
         this.settings = settings;
         this.found = found;
         this.metrics = metrics;
         this.include = settings.include().stream()
                 .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob))
                 .toList();
-        this.root = new WatchRoot(settings.watchDir());
+        this.root = root;
+        this.claimFolder = settings.watchDir().resolve(DumpClaims.FOLDER);
     }
 
     public synchronized void start() throws IOException {
@@ -115,6 +120,9 @@ public final class DirectoryWatcher {
         FileVisitor<Path> visitor = new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                if (dir.equals(claimFolder)) {
+                    return FileVisitResult.SKIP_SUBTREE; // the agent's own; its files are already owned
+                }
                 register(dir);
                 preparePodDir(dir);
                 return FileVisitResult.CONTINUE;
@@ -170,8 +178,10 @@ public final class DirectoryWatcher {
         }
     }
 
+    /** Reports files that match an include glob, and heap dump segments of such files ({@code X.hprof.p0}). */
     private void report(Path file) {
-        if (include.stream().anyMatch(m -> m.matches(file.getFileName()))) {
+        Path matched = Path.of(DumpNames.mainName(file.getFileName().toString()));
+        if (include.stream().anyMatch(m -> m.matches(matched))) {
             found.found(settings.watchDir().relativize(file));
         }
     }
@@ -206,7 +216,7 @@ public final class DirectoryWatcher {
             }
             Path child = dir.resolve((Path) event.context());
             if (Files.isDirectory(child, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                if (event.kind() == ENTRY_CREATE) {
+                if (event.kind() == ENTRY_CREATE && !child.equals(claimFolder)) {
                     scan(child); // files may have landed before the folder was registered
                 }
             } else if (Files.isRegularFile(child, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

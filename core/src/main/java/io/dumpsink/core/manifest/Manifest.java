@@ -23,6 +23,13 @@ import java.time.Instant;
  * @param modifiedAt   the file's last modification on the node (when the JVM finished writing it)
  * @param detectedAt   when the agent first saw the file
  * @param uploadedAt   when the object was completed in the bucket
+ * @param format       what the file is: {@code hprof}, {@code hprof.gz} (a gzip-compressed heap dump from
+ *                     {@code -XX:HeapDumpGzipLevel}, stored as it is, without zstd), {@code hprof-segment} (a
+ *                     segment a JDK 22+ JVM left when it died mid-dump) or {@code other}; null in manifests written
+ *                     before this field existed
+ * @param complete     for heap dumps: true when the file ended with the HEAP DUMP END record, false when it was
+ *                     shipped truncated (its JVM died mid-dump; {@code agent.incomplete-wait}); null when not
+ *                     checked (other files, older manifests)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Manifest(
@@ -45,7 +52,9 @@ public record Manifest(
         Instant modifiedAt,
         Instant detectedAt,
         Instant uploadedAt,
-        String agentVersion) {
+        String agentVersion,
+        String format,
+        Boolean complete) {
 
     public static final int CURRENT_VERSION = 1;
 }

@@ -13,7 +13,7 @@ class ManifestCodecTest {
         Manifest manifest = new Manifest(1, "c/n/ns/p/2026-11-28/081530Z-x.hprof.zst", "dumps", "c", "n", "ns", "p",
                 "x.hprof", "/var/dumps/ns/p/x.hprof", "(dev=1,ino=2):10:2026-11-28T08:15:30Z", 10, "ab", 9, "zstd",
                 1048576, 1, Instant.parse("2026-11-28T08:15:30Z"), Instant.parse("2026-11-28T08:15:31Z"),
-                Instant.parse("2026-11-28T08:15:40Z"), "0.1.0");
+                Instant.parse("2026-11-28T08:15:40Z"), "0.1.0", "hprof", false);
         byte[] json = ManifestCodec.toJson(manifest);
         assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"uploadedAt\" : \"2026-11-28T08:15:40Z\"")
                 .contains("\"sha256\" : \"ab\"");

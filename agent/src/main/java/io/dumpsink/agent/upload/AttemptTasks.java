@@ -1,0 +1,74 @@
+package io.dumpsink.agent.upload;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The background tasks of one upload attempt (compressions, part uploads), so that the attempt can end for good:
+ * {@link #closeAndAwait} cancels what has not started and waits until every task that did start has returned.
+ * Cancelling a {@link Future} alone is not enough: a part upload blocked in socket I/O ignores the interrupt and
+ * keeps writing into its buffer and the journal while the next attempt starts. After {@code closeAndAwait} returns
+ * true, no task of this attempt runs or will run, and its buffers may be reused.
+ */
+final class AttemptTasks {
+    private final List<Future<?>> futures = new ArrayList<>();
+    private boolean closed;
+    private int running;
+
+    /** Submits {@code task}; it does not run if the attempt is closed before it starts. */
+    synchronized <T> Future<T> submit(ExecutorService executor, Callable<T> task) {
+        Future<T> future = executor.submit(() -> {
+            enter();
+            try {
+                return task.call();
+            } finally {
+                exit();
+            }
+        });
+        futures.add(future);
+        return future;
+    }
+
+    /**
+     * Cancels tasks not started yet, interrupts running ones, and waits up to {@code timeout} for them to return.
+     *
+     * @return true when no task of this attempt runs any more
+     */
+    boolean closeAndAwait(Duration timeout) throws InterruptedException {
+        List<Future<?>> all;
+        synchronized (this) {
+            closed = true;
+            all = List.copyOf(futures);
+        }
+        all.forEach(future -> future.cancel(true));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (running > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
+    }
+
+    private synchronized void enter() {
+        if (closed) {
+            throw new CancellationException("the upload attempt is over");
+        }
+        running++;
+    }
+
+    private synchronized void exit() {
+        running--;
+        notifyAll();
+    }
+}
