@@ -31,7 +31,8 @@ class UploadJournalTest {
 
     private UploadJournal journal() {
         return new UploadJournal(new PipelineSettings(1, PipelineSettings.AfterUpload.DELETE,
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), Duration.ofSeconds(5), stateDir,
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10)), Duration.ofSeconds(5), stateDir,
                 Duration.ofHours(1), Optional.empty()));
     }
 

@@ -113,7 +113,7 @@ class DumpKeysConcurrencyTest {
     }
 
     private static SettledDump dump(String name, long inode, Instant modifiedAt) {
-        return new SettledDump(DumpFile.of(Path.of("ns/pod").resolve(name)), new FileIdentity(inode, 1024, modifiedAt),
-                modifiedAt);
+        return SettledDump.inPlace(DumpFile.of(Path.of("ns/pod").resolve(name)),
+                new FileIdentity(inode, 1024, modifiedAt), modifiedAt);
     }
 }
