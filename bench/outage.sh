@@ -39,7 +39,7 @@ java -XX:MaxRAM=256m -Dconfig.file="$WORK/agent.conf" -jar "$ROOT/agent/target/d
 PIDS+=($!)
 for _ in $(seq 300); do grep -q "Agent started" "$WORK/agent.log" && break; sleep 0.1; done
 START=$(date +%s)
-mv "$WORK/input.bin" "$WORK/watch/bench/pod/big.hprof"
+mv "$WORK/input.bin" "$WORK/watch/bench/pod/big.dmp" # random bytes: not a heap dump
 until grep -q "percent=50" "$WORK/agent.log"; do sleep 0.2; done
 log "half uploaded: stopping S3 for ${OUTAGE_SECONDS} s"
 kill -9 "$S3_PID"; wait "$S3_PID" 2>/dev/null || true

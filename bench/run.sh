@@ -82,7 +82,9 @@ run_dumpsink() {
   sync
   local start; start=$(now)
   mv "$WORK/staging/$name" "$WORK/watch/bench/pod/$name"
-  while [[ -e $WORK/watch/bench/pod/$name ]]; do sleep 0.02; done
+  # The agent first claims the file (moves it into its claim folder), then deletes it there once stored.
+  while [[ -e $WORK/watch/bench/pod/$name || -n $(find "$WORK/watch/.dumpsink-claimed" -type f -print -quit \
+      2>/dev/null) ]]; do sleep 0.02; done
   echo "$(now) - $start" | bc -l
 }
 run_aws_cp() {
@@ -102,7 +104,10 @@ for round in $(seq "$ROUNDS"); do
   for input in heap random; do
     file=$HEAP; [[ $input == random ]] && file=$WORK/inputs/random-1g.bin
     log "round $round/$ROUNDS $input: dumpsink"
-    T[$input,dumpsink]+="$(run_dumpsink "$file" "$input-$round.hprof") "
+    # Random bytes are no heap dump: named .dmp, they settle on size and mtime alone (an .hprof would wait for
+    # its HEAP DUMP END record until incomplete-wait).
+    ext=hprof; [[ $input == random ]] && ext=dmp
+    T[$input,dumpsink]+="$(run_dumpsink "$file" "$input-$round.$ext") "
     if [[ $HAVE_AWS == yes ]]; then
       log "round $round/$ROUNDS $input: aws s3 cp"
       T[$input,aws]+="$(run_aws_cp "$file" "$input-$round") "
@@ -153,13 +158,13 @@ kill "$PRESIGNER_PID"; wait "$PRESIGNER_PID" 2>/dev/null || true
 # Peak RSS: a fresh agent per size, so each VmHWM belongs to one upload.
 log "peak RSS: 1 GiB random"
 start_agent rss1
-run_dumpsink "$WORK/inputs/random-1g.bin" rss-1g.hprof >/dev/null
+run_dumpsink "$WORK/inputs/random-1g.bin" rss-1g.dmp >/dev/null
 RSS_1G=$(agent_hwm_mib); stop_agent
 log "peak RSS: ${BIG_GIB} GiB random (making the input)"
 head -c "${BIG_GIB}G" /dev/urandom > "$WORK/inputs/random-big.bin"
 rm -rf "$WORK/s3/dumps"/* 2>/dev/null || true
 start_agent rssbig
-BIG_SECONDS=$(run_dumpsink "$WORK/inputs/random-big.bin" rss-big.hprof)
+BIG_SECONDS=$(run_dumpsink "$WORK/inputs/random-big.bin" rss-big.dmp)
 RSS_BIG=$(agent_hwm_mib); stop_agent
 rm -f "$WORK/inputs/random-big.bin"
 

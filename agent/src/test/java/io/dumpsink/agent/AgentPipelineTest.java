@@ -63,7 +63,9 @@ class AgentPipelineTest {
 
     @Test
     void realJvmHeapDumpLandsCompressedVerifiedAndIsDeletedLocally() throws Exception {
-        agent = agentConfig().with("dumpsink.agent.settle-time", "3s").start();
+        agent = agentConfig().with("dumpsink.agent.settle-time", "3s")
+                .with("dumpsink.agent.incomplete-wait", "10m") // a real dump: complete, no fallback needed
+                .start();
         Path podDir = watch.resolve("payments").resolve("api-7d9f8-x2x4q");
 
         Path dump = Dumps.realHeapDump(podDir, "16m");
@@ -94,7 +96,7 @@ class AgentPipelineTest {
         assertThat(manifest.uploadedAt()).isAfterOrEqualTo(manifest.detectedAt());
         assertThat(manifest.parts()).isGreaterThanOrEqualTo(1);
 
-        Dumps.await("the local file to be deleted", WAIT, () -> !Files.exists(dump));
+        Dumps.await("the node's copy to be deleted", WAIT, () -> Dumps.nodeCopies(watch).isEmpty());
     }
 
     @Test
@@ -181,7 +183,7 @@ class AgentPipelineTest {
 
         // The real dump lands: the agent did not block on the FIFO.
         Dumps.await("the real dump", WAIT, () -> manifestKeys().size() == 1);
-        Thread.sleep(2_500); // one more rescan round
+        Dumps.awaitRescan(agent.get(io.dumpsink.agent.metrics.AgentMetrics.class), WAIT);
         assertThat(s3.keys()).hasSize(2).allSatisfy(key -> assertThat(key).contains("Z-real.hprof"));
         assertThat(fifo).exists();
         assertThat(pod.resolve("evil.hprof")).isSymbolicLink();
@@ -225,8 +227,10 @@ class AgentPipelineTest {
         assertThat(manifest.key()).endsWith("Z-core.1234");
         assertThat(manifest.compression()).isEqualTo("none");
         assertThat(s3.get(manifest.key())).asString().isEqualTo("core file bytes");
-        Thread.sleep(2_500); // a rescan sees the kept file again and must not ship it twice
-        assertThat(file).exists();
+        Dumps.awaitRescan(agent.get(io.dumpsink.agent.metrics.AgentMetrics.class), WAIT);
+        assertThat(file).as("claimed: moved out of the pod's folder").doesNotExist();
+        assertThat(Dumps.claimed(watch, "ns/pod/core.1234")).as("kept in the claim folder").hasContent(
+                "core file bytes");
         assertThat(s3.keys()).hasSize(2);
     }
 
@@ -244,6 +248,6 @@ class AgentPipelineTest {
         Files.createDirectories(file.getParent());
         Files.write(file, "written while the agent was down".getBytes());
         agent = agentConfig().start();
-        Dumps.await("the manifest", WAIT, () -> manifestKeys().size() == 1 && !Files.exists(file));
+        Dumps.await("the manifest", WAIT, () -> manifestKeys().size() == 1 && Dumps.nodeCopies(watch).isEmpty());
     }
 }

@@ -56,6 +56,14 @@ class DiskAndLoadTest {
         return s3.keys().stream().filter(k -> k.endsWith(".json")).toList();
     }
 
+    private Path claimedQuietly(String relative) {
+        try {
+            return Dumps.claimed(watch, relative);
+        } catch (java.io.IOException e) {
+            return Path.of("unreadable");
+        }
+    }
+
     private static void write(Path file, int size, Instant modified) throws Exception {
         Files.write(file, new byte[size]);
         Files.setLastModifiedTime(file, FileTime.from(modified));
@@ -69,12 +77,16 @@ class DiskAndLoadTest {
         Path newer = watch.resolve("ns/pod/newer.hprof");
         write(older, 3000, Instant.now().minusSeconds(600));
         Dumps.await("the older dump stored", WAIT, () -> manifests().size() == 1);
+        assertThat(Dumps.claimed(watch, "ns/pod/older.hprof")).as("kept in the claim folder").isNotNull();
         write(newer, 3000, Instant.now().minusSeconds(60));
 
-        Dumps.await("the older stored copy to be evicted", WAIT, () -> !Files.exists(older));
         Dumps.await("the newer dump stored", WAIT, () -> manifests().size() == 2);
-        Thread.sleep(2_500); // more disk checks: 3000 bytes are under the cap, the newer copy stays
-        assertThat(newer).exists();
+        Dumps.await("the older stored copy to be evicted", WAIT,
+                () -> claimedQuietly("ns/pod/older.hprof") == null);
+        Dumps.awaitRescan(agent.get(AgentMetrics.class), WAIT); // disk checks run every rescan interval too
+        Dumps.awaitRescan(agent.get(AgentMetrics.class), WAIT);
+        assertThat(Dumps.claimed(watch, "ns/pod/newer.hprof")).as("3000 bytes are under the cap: it stays")
+                .isNotNull();
         assertThat(agent.get(AgentMetrics.class).keptFilesEvicted.get()).isEqualTo(1);
     }
 
@@ -90,8 +102,7 @@ class DiskAndLoadTest {
 
         Dumps.await("the disk cap alarm", WAIT, () -> metrics.diskOverCap.get() == 1);
         assertThat(metrics.localPendingBytes.get()).isEqualTo(8000);
-        assertThat(first).exists();
-        assertThat(second).exists();
+        assertThat(Dumps.nodeCopies(watch)).as("both still on the node (claimed)").hasSize(2);
 
         s3.server.start();
         Dumps.await("both dumps stored and the alarm off", WAIT,
@@ -115,7 +126,7 @@ class DiskAndLoadTest {
         }
 
         Dumps.await("a thousand manifests", WAIT, () -> manifests().size() == 1000);
-        Thread.sleep(2_500); // another rescan round: nothing may be shipped twice
+        Dumps.awaitRescan(agent.get(AgentMetrics.class), WAIT); // nothing may be shipped twice
         List<String> keys = s3.keys();
         assertThat(keys).hasSize(2000);
         Set<String> names = new HashSet<>();
@@ -123,9 +134,7 @@ class DiskAndLoadTest {
             Manifest manifest = ManifestCodec.fromJson(s3.get(key));
             assertThat(names.add(manifest.fileName())).as("stored once: " + manifest.fileName()).isTrue();
         }
-        try (var left = Files.list(watch.resolve("ns/pod"))) {
-            assertThat(left).isEmpty();
-        }
+        Dumps.await("the node's copies to go", WAIT, () -> Dumps.nodeCopies(watch).isEmpty());
         // Oldest first: the first dump was stored before the last one.
         Manifest first = ManifestCodec.fromJson(s3.get(keys.stream().filter(k -> k.endsWith("dump-0000.hprof.zst.json"))
                 .findFirst().orElseThrow()));
@@ -141,7 +150,7 @@ class DiskAndLoadTest {
         Files.write(deep.resolve("too-deep.hprof"), "x".getBytes());
         Files.write(watch.resolve("ns/pod/a/shallow.hprof"), "y".getBytes());
         Dumps.await("the shallow dump", WAIT, () -> manifests().size() == 1);
-        Thread.sleep(2_500);
+        Dumps.awaitRescan(agent.get(AgentMetrics.class), WAIT);
         assertThat(manifests()).hasSize(1).allSatisfy(k -> assertThat(k).contains("a_shallow.hprof"));
         assertThat(deep.resolve("too-deep.hprof")).exists();
     }

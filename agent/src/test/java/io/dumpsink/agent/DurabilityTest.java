@@ -2,7 +2,9 @@ package io.dumpsink.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dumpsink.agent.health.Readiness;
 import io.dumpsink.agent.metrics.AgentMetrics;
+import io.dumpsink.embedded.EmbeddedS3;
 import io.dumpsink.agent.testing.Dumps;
 import io.dumpsink.agent.testing.TcpRelay;
 import io.dumpsink.agent.testing.TestingAgent;
@@ -88,8 +90,9 @@ class DurabilityTest {
         relay.cutAll();
         s3.server.stop();
         Dumps.await("the agent to notice the outage", WAIT, () -> metrics.s3Up.get() == 0);
-        Thread.sleep(3_000);
-        assertThat(watch.resolve("ns/pod/big.hprof")).as("the dump stays while S3 is down").exists();
+        double failures = metrics.dumpsFailed.labelValues("s3").get();
+        Dumps.await("more failed attempts", WAIT, () -> metrics.dumpsFailed.labelValues("s3").get() >= failures + 2);
+        assertThat(Dumps.nodeCopies(watch)).as("the dump stays on the node while S3 is down").hasSize(1);
         relay.throttle(0);
         s3.server.start();
 
@@ -100,7 +103,42 @@ class DurabilityTest {
         assertThat(openMultipartUploads()).isZero();
         // Parts stored before the outage are not sent again: at most the parts in flight are lost.
         assertThat(relay.upstreamBytes()).isLessThan((long) (manifest.storedSize() * 1.25));
-        Dumps.await("the local file to go", WAIT, () -> !Files.exists(watch.resolve("ns/pod/big.hprof")));
+        Dumps.await("the node's copy to go", WAIT, () -> Dumps.nodeCopies(watch).isEmpty());
+    }
+
+    @Test
+    void revokedCredentialsMidUploadBackOffKeepStoredPartsAndResumeOnceRestored() throws Exception {
+        s3.createBucket();
+        agent = agentThroughRelay().with("dumpsink.agent.retry-max-permanent", "2s").start();
+        relay.throttle(40L << 20);
+        AgentMetrics metrics = agent.get(AgentMetrics.class);
+        Readiness readiness = agent.get(Readiness.class);
+        byte[] content = dropRandomDump("denied.hprof", 120 << 20);
+
+        Dumps.await("half of the dump uploaded", WAIT, () -> relay.upstreamBytes() > 60L << 20);
+        relay.cutAll();
+        s3.server.changeSecret("revoked-" + EmbeddedS3.SECRET_KEY); // the agent's key now gets 403
+        Dumps.await("the refusal to be seen", WAIT,
+                () -> metrics.dumpsFailed.labelValues("s3_refused").get() >= 3);
+        assertThat(readiness.isReady()).isFalse();
+        assertThat(readiness.problems().get("s3")).contains("refuses").contains("403");
+        assertThat(metrics.s3Up.get()).isZero();
+        assertThat(Dumps.nodeCopies(watch)).as("the dump stays on the node").hasSize(1);
+        long sentWhileRefused = relay.upstreamBytes();
+        Dumps.await("two more refused attempts", WAIT,
+                () -> metrics.dumpsFailed.labelValues("s3_refused").get() >= 5);
+        assertThat(relay.upstreamBytes() - sentWhileRefused).as("refused attempts re-send no dump bytes")
+                .isLessThan(1L << 20);
+        relay.throttle(0);
+        s3.server.changeSecret(EmbeddedS3.SECRET_KEY); // credentials restored
+
+        Dumps.await("the manifest", WAIT, () -> manifests().size() == 1);
+        Manifest manifest = ManifestCodec.fromJson(s3.get(manifests().get(0)));
+        assertThat(Dumps.sha256(Dumps.unzstd(s3.get(manifest.key())))).isEqualTo(Dumps.sha256(content));
+        assertThat(relay.upstreamBytes()).as("stored parts were kept through the refusal")
+                .isLessThan((long) (manifest.storedSize() * 1.25));
+        Dumps.await("ready again", WAIT, readiness::isReady);
+        assertThat(openMultipartUploads()).isZero();
     }
 
     @Test
@@ -133,7 +171,8 @@ class DurabilityTest {
         relay.throttle(10L << 20);
         dropRandomDump("shrinking.hprof", 30 << 20);
         Dumps.await("part of the dump uploaded", WAIT, () -> relay.upstreamBytes() > 8L << 20);
-        Path file = watch.resolve("ns/pod/shrinking.hprof");
+        // Claimed out of the pod's folder; a process that still holds it open (the JVM) can truncate it there.
+        Path file = Dumps.claimed(watch, "ns/pod/shrinking.hprof");
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(1 << 20);
         }
@@ -156,7 +195,7 @@ class DurabilityTest {
         relay.throttle(10L << 20);
         dropRandomDump("vanishing.hprof", 30 << 20);
         Dumps.await("part of the dump uploaded", WAIT, () -> relay.upstreamBytes() > 8L << 20);
-        Files.delete(watch.resolve("ns/pod/vanishing.hprof"));
+        Files.delete(Dumps.claimed(watch, "ns/pod/vanishing.hprof"));
         relay.throttle(0);
 
         Dumps.await("the upload to be aborted", WAIT, () ->
@@ -175,7 +214,7 @@ class DurabilityTest {
         Files.write(watch.resolve("ns/pod/real.hprof"), "a real dump".getBytes());
 
         Dumps.await("the real dump", WAIT, () -> manifests().size() == 1);
-        Thread.sleep(2_500); // a rescan round
+        Dumps.awaitRescan(agent.get(AgentMetrics.class), WAIT);
         assertThat(s3.keys()).hasSize(2).allSatisfy(key -> assertThat(key).contains("Z-real.hprof"));
         assertThat(watch.resolve("ns/pod/linked.hprof")).exists();
         assertThat(agent.get(AgentMetrics.class).filesSkipped.labelValues("hard_link").get()).isEqualTo(1);

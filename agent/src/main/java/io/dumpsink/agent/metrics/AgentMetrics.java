@@ -47,6 +47,9 @@ public final class AgentMetrics {
     public final Counter keptFilesEvicted = Counter.builder().name("dumpsink_kept_files_evicted_total")
             .help("Already-stored files deleted to get under agent.max-local-bytes (after-upload = keep)")
             .register(registry);
+    public final Counter rescans = Counter.builder().name("dumpsink_watch_rescans_total")
+            .help("Full rescans of the watch dir completed (startup sweep, periodic, after an overflow)")
+            .register(registry);
     public final Counter watchOverflows = Counter.builder().name("dumpsink_watch_overflows_total")
             .help("inotify queue overflows (each triggers a full rescan)").register(registry);
 

@@ -8,6 +8,9 @@ import io.dumpsink.agent.cleanup.LocalCleanup;
 import io.dumpsink.agent.config.PipelineSettings;
 import io.dumpsink.agent.fs.FileChangedException;
 import io.dumpsink.agent.fs.FileIdentity;
+import io.dumpsink.agent.fs.WatchRoot;
+import io.dumpsink.agent.config.WatchSettings;
+import java.nio.file.attribute.BasicFileAttributes;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.agent.notify.DumpNotifier;
 import io.dumpsink.agent.record.DumpKeys;
@@ -60,6 +63,8 @@ public final class DumpPipeline implements SettledDumps {
     private final LocalCleanup cleanup;
     private final S3Health health;
     private final DumpClaims claims;
+    private final WatchRoot root;
+    private final Duration settleTime;
     private final DumpNotifier notifier;
     private final AgentMetrics metrics;
     private final Map<Path, Job> owned = new ConcurrentHashMap<>();
@@ -86,8 +91,10 @@ public final class DumpPipeline implements SettledDumps {
 
     @Inject
     DumpPipeline(PipelineSettings settings, DumpKeys keys, DumpUploader uploader, ManifestRecorder recorder,
-            LocalCleanup cleanup, S3Health health, DumpClaims claims, DumpNotifier notifier,
-            AgentMetrics metrics) {
+            LocalCleanup cleanup, S3Health health, DumpClaims claims, DumpNotifier notifier, WatchRoot root,
+            WatchSettings watch, AgentMetrics metrics) {
+        this.root = root;
+        this.settleTime = watch.settleTime();
         this.settings = settings;
         this.keys = keys;
         this.uploader = uploader;
@@ -238,8 +245,11 @@ public final class DumpPipeline implements SettledDumps {
         } catch (FileChangedException e) {
             owned.remove(relative);
             metrics.dumpsFailed.labelValues("file_changed").inc();
-            log.warn("Dump changed while shipping path={} reason={}; it will settle again as a new dump",
-                    relative, e.getMessage());
+            log.warn("Dump changed while shipping path={} location={} reason={}; it will settle again as a new"
+                    + " dump", dump.file().relative(), relative, e.getMessage());
+            if (dump.claimed()) {
+                settleAgainLater(dump);
+            }
             return true;
         } catch (InterruptedException e) {
             owned.remove(relative);
@@ -252,6 +262,32 @@ public final class DumpPipeline implements SettledDumps {
             return true;
         } finally {
             metrics.uploadsInFlight.dec();
+        }
+    }
+
+    /**
+     * A claimed file that changed (a process still holding it open wrote to it) is out of the watcher's sight, so
+     * the pipeline settles it again itself: after a settle time, with the identity it has then; if it is still
+     * changing, that attempt fails the same way and this repeats. A deleted one is forgotten, with its folders.
+     */
+    private void settleAgainLater(SettledDump dump) {
+        try {
+            retries.schedule(() -> {
+                try {
+                    BasicFileAttributes attributes = root.stat(dump.location());
+                    if (attributes.isRegularFile()) {
+                        settled(new SettledDump(dump.file(), dump.location(), FileIdentity.of(attributes),
+                                dump.detectedAt()));
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    claims.released(dump);
+                } catch (IOException | RuntimeException e) {
+                    log.warn("Cannot look at changed claimed file location={} error={}; it is shipped after the"
+                            + " next restart", dump.location(), e.toString());
+                }
+            }, settleTime.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: the next start recovers the claimed file
         }
     }
 

@@ -153,6 +153,7 @@ public final class MultipartUploader implements DumpUploader {
             }
             String uploadId = entry.uploadId();
             Boolean complete = completeness(fileName, channel);
+            channel.position(0); // the check read the file's two ends; streaming starts at its first byte
             Run run = new Run(dump, key, entry, channel, compress);
             boolean finished = false;
             try {

@@ -150,6 +150,9 @@ public final class DirectoryWatcher {
         } catch (RuntimeException e) {
             log.error("Scan failed path={}", start, e);
         }
+        if (depthBelowRoot == 0) {
+            metrics.rescans.inc();
+        }
     }
 
     /** Lets a non-root app write into its pod folder (see {@code prepare-pod-dirs}). */

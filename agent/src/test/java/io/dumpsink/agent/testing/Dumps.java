@@ -71,6 +71,53 @@ public final class Dumps {
         }
     }
 
+    /**
+     * Where the agent's claim folder holds the dump it took from {@code <watch>/<relative>} (null when it holds no
+     * such file): claimed files keep their path below the watch dir under {@code .dumpsink-claimed/<id>/}.
+     */
+    public static Path claimed(Path watch, String relative) throws IOException {
+        Path claims = watch.resolve(io.dumpsink.agent.claim.DumpClaims.FOLDER);
+        if (!Files.isDirectory(claims)) {
+            return null;
+        }
+        try (var files = Files.walk(claims)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> claims.relativize(p).subpath(1, claims.relativize(p).getNameCount())
+                            .equals(Path.of(relative)))
+                    .findFirst().orElse(null);
+        }
+    }
+
+    /** Waits until the agent claimed {@code <watch>/<relative>} and returns where it is now. */
+    public static Path awaitClaimed(Path watch, String relative, Duration timeout) throws InterruptedException {
+        Path[] found = new Path[1];
+        await("the agent to claim " + relative, timeout, () -> {
+            try {
+                found[0] = claimed(watch, relative);
+            } catch (IOException e) {
+                found[0] = null;
+            }
+            return found[0] != null;
+        });
+        return found[0];
+    }
+
+    /** Regular files the node still holds below the watch dir, in pod folders and the claim folder. */
+    public static List<Path> nodeCopies(Path watch) {
+        try (var files = Files.walk(watch)) {
+            return files.filter(Files::isRegularFile).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for one more full rescan of the watch dir than has happened so far (the agent's own signal). */
+    public static void awaitRescan(io.dumpsink.agent.metrics.AgentMetrics metrics, Duration timeout)
+            throws InterruptedException {
+        double seen = metrics.rescans.get();
+        await("another rescan of the watch dir", timeout, () -> metrics.rescans.get() >= seen + 1);
+    }
+
     public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

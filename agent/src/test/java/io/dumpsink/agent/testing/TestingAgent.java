@@ -32,6 +32,9 @@ public final class TestingAgent {
         settings.put("dumpsink.agent.watch-dir", watchDir.toString());
         settings.put("dumpsink.agent.state-dir", stateDir.toString());
         settings.put("dumpsink.agent.settle-time", "500ms");
+        // Most test files named .hprof are not real heap dumps: they are shipped as incomplete after this.
+        // Tests of completeness itself (RealJvmDumpsTest) set it far longer, so the fallback cannot hide a bug.
+        settings.put("dumpsink.agent.incomplete-wait", "1s");
         settings.put("dumpsink.agent.rescan-interval", "2s");
         settings.put("dumpsink.agent.retry-initial", "100ms");
         settings.put("dumpsink.agent.retry-max", "1s");
