@@ -44,6 +44,11 @@ public final class AgentMetrics {
     public final Counter keptFilesEvicted = Counter.builder().name("dumpsink_kept_files_evicted_total")
             .help("Already-stored files deleted to get under agent.max-local-bytes (after-upload = keep)")
             .register(registry);
+    public final Counter bufferAllocationFailures = Counter.builder()
+            .name("dumpsink_buffer_allocation_failures_total")
+            .help("Upload buffers that could not be allocated: beyond the buffer budget, or the JVM out of direct"
+                    + " memory (the dump stays and is retried; /readyz shows the memory condition)")
+            .register(registry);
     public final Counter watchOverflows = Counter.builder().name("dumpsink_watch_overflows_total")
             .help("inotify queue overflows (each triggers a full rescan)").register(registry);
 

@@ -54,10 +54,13 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * chunks and feeds the SHA-256; a pool compresses each chunk into an independent zstd frame, in parallel; frames are
  * appended in order to a part buffer, and full parts (at least {@code part-size}) upload while the next ones fill.
  *
- * <p>Buffers are direct (off-heap) and pooled across uploads. Memory is bounded by pools, not by the file: {@code compression-threads + 2} chunk slots (input and output)
- * and {@code parts-in-flight + 1} part buffers. When S3 is slower than the disk, the reader waits for a free part
- * buffer; when compression is slower, it waits for a free slot. Concatenated frames are one valid zstd stream, and
- * every part ends on a frame boundary: each part encodes a known input range on its own.
+ * <p>Buffers are direct (off-heap), from the {@link BufferPool} and within its budget. Memory is bounded by the
+ * settings, not by the file: {@code compression-threads + 2} chunk slots (input and output) and
+ * {@code parts-in-flight + 1} part buffers (fewer when parts raised for a huge file would not fit this upload's share
+ * of the budget). Buffers that cannot be had fail the upload as a transient {@link BufferAllocationException}. When
+ * S3 is slower than the disk, the reader waits for a free part buffer; when compression is slower, it waits for a
+ * free slot. Concatenated frames are one valid zstd stream, and every part ends on a frame boundary: each part
+ * encodes a known input range on its own.
  *
  * <p>That is what makes uploads resumable. Each stored part is written to the {@link UploadJournal} with its
  * input range; an upload that failed on a transient error, was interrupted by shutdown or by SIGKILL keeps its
@@ -94,7 +97,8 @@ public final class MultipartUploader implements DumpUploader {
 
     @Inject
     MultipartUploader(S3Client s3, S3Settings s3Settings, UploadSettings settings, WatchSettings watch,
-            PipelineSettings pipeline, UploadJournal journal, AgentMetrics metrics, Clock clock, Closer closer) {
+            PipelineSettings pipeline, UploadJournal journal, BufferPool buffers, AgentMetrics metrics, Clock clock,
+            Closer closer) {
         this.s3 = s3;
         this.bucket = s3Settings.bucket();
         this.settings = settings;
@@ -109,10 +113,7 @@ public final class MultipartUploader implements DumpUploader {
                 Threads.named("dumpsink-part"));
         closer.register(() -> Threads.shutdown(compressors, Duration.ofSeconds(5)));
         closer.register(() -> Threads.shutdown(partSenders, Duration.ofSeconds(5)));
-        // Enough to keep every buffer of the allowed concurrent uploads at the configured sizes.
-        long perUpload = (settings.compressionThreads() + 2L) * 2 * Zstd.compressBound(settings.chunkSize())
-                + (settings.partsInFlight() + 1L) * (settings.partSize() + Zstd.compressBound(settings.chunkSize()));
-        this.buffers = new BufferPool(perUpload * pipeline.maxConcurrentDumps());
+        this.buffers = buffers;
         this.zstd = ThreadLocal.withInitial(() -> new ZstdCompressCtx()
                 .setLevel(settings.compressionLevel())
                 .setContentSize(true)
@@ -181,7 +182,9 @@ public final class MultipartUploader implements DumpUploader {
             } finally {
                 if (finished) {
                     // Only on success is it certain that no cancelled task still writes into a buffer.
-                    run.releaseBuffers();
+                    run.lease.release();
+                } else {
+                    run.lease.abandon();
                 }
             }
         }
@@ -296,9 +299,12 @@ public final class MultipartUploader implements DumpUploader {
         long bytesStored;
         int nextProgressDecile = 1;
         int allocatedParts;
+        final int maxPartBuffers;
+        final BufferPool.Lease lease = buffers.lease();
         final long startNanos = System.nanoTime();
 
-        Run(SettledDump dump, String key, JournalEntry entry, SeekableByteChannel channel) {
+        Run(SettledDump dump, String key, JournalEntry entry, SeekableByteChannel channel)
+                throws BufferAllocationException {
             this.dump = dump;
             this.key = key;
             this.uploadId = entry.uploadId();
@@ -309,11 +315,21 @@ public final class MultipartUploader implements DumpUploader {
                     ? (int) Zstd.compressBound(settings.chunkSize()) : settings.chunkSize();
             int slots = settings.compressed() ? settings.compressionThreads() + 2 : 2;
             this.freeSlots = new ArrayBlockingQueue<>(slots);
-            for (int i = 0; i < slots; i++) {
-                ByteBuffer input = buffers.take(settings.chunkSize());
-                freeSlots.add(new Slot(input, settings.compressed() ? buffers.take(frameBound) : input));
+            try {
+                for (int i = 0; i < slots; i++) {
+                    ByteBuffer input = lease.take(settings.chunkSize());
+                    freeSlots.add(new Slot(input, settings.compressed() ? lease.take(frameBound) : input));
+                }
+            } catch (BufferAllocationException e) {
+                lease.release(); // no task has seen them yet
+                throw e;
             }
-            // Buffers are created lazily, so a small dump allocates only what it fills.
+            // Buffers are created lazily, so a small dump allocates only what it fills. Parts raised for a huge
+            // file get fewer buffers when parts-in-flight + 1 would not fit this upload's share of the budget.
+            long slotBytes = (long) slots * (settings.chunkSize() + (settings.compressed() ? frameBound : 0));
+            long partRoom = settings.buffers().perUpload() - slotBytes;
+            this.maxPartBuffers = (int) Math.max(1,
+                    Math.min(settings.partsInFlight() + 1, partRoom / (partSize + frameBound)));
             this.freeParts = new ArrayBlockingQueue<>(settings.partsInFlight() + 1);
         }
 
@@ -428,9 +444,10 @@ public final class MultipartUploader implements DumpUploader {
             if (buffer != null) {
                 return buffer.clear();
             }
-            if (allocatedParts < settings.partsInFlight() + 1) {
+            if (allocatedParts < maxPartBuffers) {
+                ByteBuffer taken = lease.take(partSize + frameBound);
                 allocatedParts++;
-                return buffers.take(partSize + frameBound);
+                return taken;
             }
             while (true) {
                 buffer = freeParts.poll(1, TimeUnit.SECONDS);
@@ -494,25 +511,6 @@ public final class MultipartUploader implements DumpUploader {
         private synchronized void recordPart(JournalEntry.Part stored) throws IOException {
             entry = entry.withPart(stored);
             journal.save(entry);
-        }
-
-        /** Returns every buffer to the pool; only once no compression or part upload can still touch them. */
-        void releaseBuffers() {
-            for (Slot slot : freeSlots) {
-                buffers.give(slot.input);
-                if (slot.output != slot.input) {
-                    buffers.give(slot.output);
-                }
-            }
-            freeSlots.clear();
-            ByteBuffer buffer;
-            while ((buffer = freeParts.poll()) != null) {
-                buffers.give(buffer);
-            }
-            if (part != null) {
-                buffers.give(part);
-                part = null;
-            }
         }
 
         void cancel() {
