@@ -50,6 +50,11 @@ public final class AgentMetrics {
     public final Counter rescans = Counter.builder().name("dumpsink_watch_rescans_total")
             .help("Full rescans of the watch dir completed (startup sweep, periodic, after an overflow)")
             .register(registry);
+    public final Counter bufferAllocationFailures = Counter.builder()
+            .name("dumpsink_buffer_allocation_failures_total")
+            .help("Upload buffers that could not be allocated: beyond the buffer budget, or the JVM out of direct"
+                    + " memory (the dump stays and is retried; /readyz shows the memory condition)")
+            .register(registry);
     public final Counter watchOverflows = Counter.builder().name("dumpsink_watch_overflows_total")
             .help("inotify queue overflows (each triggers a full rescan)").register(registry);
 

@@ -17,6 +17,7 @@ import io.dumpsink.agent.record.DumpKeys;
 import io.dumpsink.agent.record.ManifestRecorder;
 import io.dumpsink.agent.settle.SettledDump;
 import io.dumpsink.agent.settle.SettledDumps;
+import io.dumpsink.agent.upload.BufferAllocationException;
 import io.dumpsink.agent.upload.DumpUploader;
 import io.dumpsink.agent.upload.UploadResult;
 import io.dumpsink.core.manifest.Manifest;
@@ -330,6 +331,8 @@ public final class DumpPipeline implements SettledDumps {
         S3_UNREACHABLE("s3", false),
         /** Access denied, no such bucket, bad credentials, other 4xx: only a person can change it. */
         S3_REFUSED("s3_refused", true),
+        /** Upload buffers could not be allocated (budget or direct memory): passes once other uploads end. */
+        MEMORY("memory", false),
         /** A JVM error (out of memory, a bug): retrying quickly would only repeat it. */
         ERROR("error", true),
         OTHER("other", false);
@@ -345,6 +348,9 @@ public final class DumpPipeline implements SettledDumps {
         static Failure of(Throwable failure) {
             if (failure instanceof Error) {
                 return ERROR;
+            }
+            if (failure instanceof BufferAllocationException) {
+                return MEMORY; // logged once per change of state by the buffer pool
             }
             if (failure instanceof java.nio.file.FileSystemException) {
                 return FILE;

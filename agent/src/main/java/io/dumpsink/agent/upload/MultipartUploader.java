@@ -56,10 +56,13 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * chunks and feeds the SHA-256; a pool compresses each chunk into an independent zstd frame, in parallel; frames are
  * appended in order to a part buffer, and full parts (at least {@code part-size}) upload while the next ones fill.
  *
- * <p>Buffers are direct (off-heap) and pooled across uploads. Memory is bounded by pools, not by the file: {@code compression-threads + 2} chunk slots (input and output)
- * and {@code parts-in-flight + 1} part buffers. When S3 is slower than the disk, the reader waits for a free part
- * buffer; when compression is slower, it waits for a free slot. Concatenated frames are one valid zstd stream, and
- * every part ends on a frame boundary: each part encodes a known input range on its own.
+ * <p>Buffers are direct (off-heap), from the {@link BufferPool} and within its budget. Memory is bounded by the
+ * settings, not by the file: {@code compression-threads + 2} chunk slots (input and output) and
+ * {@code parts-in-flight + 1} part buffers (fewer when parts raised for a huge file would not fit this upload's share
+ * of the budget). Buffers that cannot be had fail the upload as a transient {@link BufferAllocationException}. When
+ * S3 is slower than the disk, the reader waits for a free part buffer; when compression is slower, it waits for a
+ * free slot. Concatenated frames are one valid zstd stream, and every part ends on a frame boundary: each part
+ * encodes a known input range on its own.
  *
  * <p>That is what makes uploads resumable. Each stored part is written to the {@link UploadJournal} with its
  * input range; an upload that failed on a transient error, was interrupted by shutdown or by SIGKILL keeps its
@@ -102,7 +105,8 @@ public final class MultipartUploader implements DumpUploader {
 
     @Inject
     MultipartUploader(S3Client s3, S3Settings s3Settings, UploadSettings settings, WatchRoot root,
-            PipelineSettings pipeline, UploadJournal journal, AgentMetrics metrics, Clock clock, Closer closer) {
+            PipelineSettings pipeline, UploadJournal journal, BufferPool buffers, AgentMetrics metrics, Clock clock,
+            Closer closer) {
         this.s3 = s3;
         this.bucket = s3Settings.bucket();
         this.settings = settings;
@@ -117,10 +121,7 @@ public final class MultipartUploader implements DumpUploader {
                 Threads.named("dumpsink-part"));
         closer.register(() -> Threads.shutdown(compressors, Duration.ofSeconds(5)));
         closer.register(() -> Threads.shutdown(partSenders, Duration.ofSeconds(5)));
-        // Enough to keep every buffer of the allowed concurrent uploads at the configured sizes.
-        long perUpload = (settings.compressionThreads() + 2L) * 2 * Zstd.compressBound(settings.chunkSize())
-                + (settings.partsInFlight() + 1L) * (settings.partSize() + Zstd.compressBound(settings.chunkSize()));
-        this.buffers = new BufferPool(perUpload * pipeline.maxConcurrentDumps());
+        this.buffers = buffers;
         this.zstd = ThreadLocal.withInitial(() -> new ZstdCompressCtx()
                 .setLevel(settings.compressionLevel())
                 .setContentSize(true)
@@ -194,7 +195,9 @@ public final class MultipartUploader implements DumpUploader {
                 throw e;
             } finally {
                 if (finished) {
-                    run.releaseBuffers(); // every task was awaited on the way to success
+                    run.lease.release(); // every task was awaited on the way to success
+                } else {
+                    run.lease.abandon(); // a no-op when end() already gave the buffers back
                 }
             }
         }
@@ -333,9 +336,12 @@ public final class MultipartUploader implements DumpUploader {
         long bytesStored;
         int nextProgressDecile = 1;
         int allocatedParts;
+        final int maxPartBuffers;
+        final BufferPool.Lease lease = buffers.lease();
         final long startNanos = System.nanoTime();
 
-        Run(SettledDump dump, String key, JournalEntry entry, SeekableByteChannel channel, boolean compress) {
+        Run(SettledDump dump, String key, JournalEntry entry, SeekableByteChannel channel, boolean compress)
+                throws BufferAllocationException {
             this.dump = dump;
             this.compress = compress;
             this.key = key;
@@ -347,11 +353,21 @@ public final class MultipartUploader implements DumpUploader {
                     ? (int) Zstd.compressBound(settings.chunkSize()) : settings.chunkSize();
             int slots = compress ? settings.compressionThreads() + 2 : 2;
             this.freeSlots = new ArrayBlockingQueue<>(slots);
-            for (int i = 0; i < slots; i++) {
-                ByteBuffer input = buffers.take(settings.chunkSize());
-                freeSlots.add(new Slot(input, compress ? buffers.take(frameBound) : input));
+            try {
+                for (int i = 0; i < slots; i++) {
+                    ByteBuffer input = lease.take(settings.chunkSize());
+                    freeSlots.add(new Slot(input, compress ? lease.take(frameBound) : input));
+                }
+            } catch (BufferAllocationException e) {
+                lease.release(); // no task has seen them yet
+                throw e;
             }
-            // Buffers are created lazily, so a small dump allocates only what it fills.
+            // Buffers are created lazily, so a small dump allocates only what it fills. Parts raised for a huge
+            // file get fewer buffers when parts-in-flight + 1 would not fit this upload's share of the budget.
+            long slotBytes = (long) slots * (settings.chunkSize() + (compress ? frameBound : 0));
+            long partRoom = settings.buffers().perUpload() - slotBytes;
+            this.maxPartBuffers = (int) Math.max(1,
+                    Math.min(settings.partsInFlight() + 1, partRoom / (partSize + frameBound)));
             this.freeParts = new ArrayBlockingQueue<>(settings.partsInFlight() + 1);
         }
 
@@ -466,9 +482,10 @@ public final class MultipartUploader implements DumpUploader {
             if (buffer != null) {
                 return buffer.clear();
             }
-            if (allocatedParts < settings.partsInFlight() + 1) {
+            if (allocatedParts < maxPartBuffers) {
+                ByteBuffer taken = lease.take(partSize + frameBound);
                 allocatedParts++;
-                return buffers.take(partSize + frameBound);
+                return taken;
             }
             while (true) {
                 buffer = freeParts.poll(1, TimeUnit.SECONDS);
@@ -534,40 +551,23 @@ public final class MultipartUploader implements DumpUploader {
             journal.save(entry);
         }
 
-        /** Returns every buffer to the pool; only once no compression or part upload can still touch them. */
-        void releaseBuffers() {
-            for (Slot slot : freeSlots) {
-                buffers.give(slot.input);
-                if (slot.output != slot.input) {
-                    buffers.give(slot.output);
-                }
-            }
-            freeSlots.clear();
-            ByteBuffer buffer;
-            while ((buffer = freeParts.poll()) != null) {
-                buffers.give(buffer);
-            }
-            if (part != null) {
-                buffers.give(part);
-                part = null;
-            }
-        }
-
         /**
          * Ends a failed or interrupted attempt for good: its tasks are cancelled and awaited, so none still writes
          * a buffer or the journal when the next attempt starts; then the buffers go back to the pool. Buffers of a
-         * task that does not return in time are left to the GC instead of being reused.
+         * task that does not return in time are abandoned to the GC instead of being reused.
          */
         void end(Duration drain) {
             boolean interrupted = Thread.interrupted();
             try {
                 if (tasks.closeAndAwait(drain)) {
-                    releaseBuffers();
+                    lease.release();
                 } else {
+                    lease.abandon();
                     log.warn("Upload tasks still running after {} key={}; their buffers are not reused", drain,
                             key);
                 }
             } catch (InterruptedException e) {
+                lease.abandon();
                 interrupted = true;
             } finally {
                 if (interrupted) {

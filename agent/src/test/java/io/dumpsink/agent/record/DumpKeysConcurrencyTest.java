@@ -97,8 +97,8 @@ class DumpKeysConcurrencyTest {
         agent = new TestingAgent(s3, watch, tmp.resolve("state"))
                 .with("dumpsink.agent.max-concurrent-dumps", 4)
                 .start();
-        Dumps.await("every local file to be shipped and deleted", WAIT,
-                () -> COLLIDING.stream().noneMatch(name -> Files.exists(watch.resolve("ns/pod").resolve(name))));
+        // Claimed into the agent's folder first, deleted there once stored: the node is empty when all are done.
+        Dumps.await("every local file to be shipped and deleted", WAIT, () -> Dumps.nodeCopies(watch).isEmpty());
 
         List<String> manifestKeys = s3.keys().stream().filter(k -> k.endsWith(KeyLayout.MANIFEST_SUFFIX)).toList();
         assertThat(manifestKeys).as("one manifest per dump").hasSize(COLLIDING.size());
