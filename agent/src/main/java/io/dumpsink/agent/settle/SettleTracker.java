@@ -54,7 +54,6 @@ public final class SettleTracker implements FoundFiles {
     private static final Logger log = LoggerFactory.getLogger(SettleTracker.class);
 
     private final WatchRoot root;
-    private final Path watchDir;
     private final Duration settleTime;
     private final Duration incompleteWait;
     private final SettledDumps next;
@@ -83,7 +82,6 @@ public final class SettleTracker implements FoundFiles {
     @Inject
     SettleTracker(WatchSettings settings, WatchRoot root, SettledDumps next, Clock clock, AgentMetrics metrics) {
         this.root = root;
-        this.watchDir = settings.watchDir();
         this.settleTime = settings.settleTime();
         this.incompleteWait = settings.incompleteWait();
         this.next = next;
@@ -260,11 +258,11 @@ public final class SettleTracker implements FoundFiles {
         executor.schedule(() -> check(relative), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
     }
 
+    /** Read from the folder's descriptor; opening and deleting check it again on their own descriptors. */
     private int linkCount(Path relative) {
         try {
-            return (Integer) java.nio.file.Files.getAttribute(watchDir.resolve(relative), "unix:nlink",
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | UnsupportedOperationException e) {
+            return root.linkCount(relative);
+        } catch (IOException | RuntimeException e) {
             return Integer.MAX_VALUE; // cannot tell: treat as linked
         }
     }
