@@ -64,6 +64,10 @@ public final class AgentMetrics {
             .help("1 while the named condition keeps the agent from being ready (reason in /readyz and the log)")
             .labelNames("condition").register(registry);
 
+    public final Gauge stagesStalled = Gauge.builder().name("dumpsink_stage_stalled")
+            .help("1 while the stage has been busy with one operation for longer than agent.stall-timeout")
+            .labelNames("stage").register(registry);
+
     public PrometheusRegistry registry() {
         return registry;
     }
