@@ -93,11 +93,9 @@ abstract class AgentJarScenario {
             String day = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC)
                     .format(Files.getLastModifiedTime(dump).toInstant());
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (Files.exists(dump) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(dump).as("the node's copy is released once the dump is durable").doesNotExist();
+            // The agent claims the dump (moves it out of the pod's folder) and deletes it once it is durable.
+            io.dumpsink.agent.testing.Dumps.await("the node's copy to be released once the dump is durable",
+                    Duration.ofSeconds(60), () -> io.dumpsink.agent.testing.Dumps.nodeCopies(watch).isEmpty());
 
             List<String> keys = s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream()
                     .map(S3Object::key).sorted().toList();

@@ -162,7 +162,7 @@ class WholeSystemTest {
             Manifest manifest = ManifestCodec.fromJson(client.getObjectAsBytes(b -> b.bucket("dumps")
                     .key(dumpKey + ".json")).asByteArray());
             assertThat(manifest.sha256()).isEqualTo(originalSha);
-            Dumps.await("the node's copy to go", Duration.ofSeconds(30), () -> !Files.exists(dump));
+            Dumps.await("the node's copy to go", Duration.ofSeconds(30), () -> Dumps.nodeCopies(watch).isEmpty());
         }
     }
 
@@ -214,13 +214,13 @@ class WholeSystemTest {
             byte[] content = new byte[120 << 20];
             new Random(11).nextBytes(content);
             Path pod = Files.createDirectories(watch.resolve("shop/big-1"));
-            Path staging = tmp.resolve("big.hprof");
+            Path staging = tmp.resolve("big.dmp"); // random bytes: not a heap dump, settles on size and mtime
             Files.write(staging, content);
             relay.throttle(25L << 20);
 
             ServiceProcess first = ServiceProcess.agent(config, tmp.resolve("agent-1.log"));
             first.awaitStarted(Duration.ofSeconds(60));
-            Files.move(staging, pod.resolve("big.hprof"));
+            Files.move(staging, pod.resolve("big.dmp"));
             Dumps.await("half of the dump sent", Duration.ofSeconds(60), () -> relay.upstreamBytes() > 60L << 20);
             first.kill();
             relay.cutAll();
@@ -239,8 +239,7 @@ class WholeSystemTest {
                 assertThat(relay.upstreamBytes()).as("bytes sent over the whole upload")
                         .isLessThanOrEqualTo((long) (manifest.storedSize() * 1.25));
                 assertThat(client.listMultipartUploads(b -> b.bucket("dumps")).uploads()).isEmpty();
-                Dumps.await("the node's copy to go", Duration.ofSeconds(30),
-                        () -> !Files.exists(pod.resolve("big.hprof")));
+                Dumps.await("the node's copy to go", Duration.ofSeconds(30), () -> Dumps.nodeCopies(watch).isEmpty());
             }
         }
     }
@@ -254,7 +253,7 @@ class WholeSystemTest {
         for (Path owned : new Path[] {watch, watch.resolve("shop"), pod, state}) {
             Files.setAttribute(owned, "unix:uid", 1000);
         }
-        Path locked = pod.resolve("locked.hprof");
+        Path locked = pod.resolve("locked.dmp");
         Files.write(locked, "root's file, mode 0600".getBytes());
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rw-------"));
         Path config = writeConfig(s3.port());
@@ -264,14 +263,16 @@ class WholeSystemTest {
         try (ServiceProcess agent = ServiceProcess.agentAsUser(1000, config, tmp.resolve("agent.log"))) {
             agent.awaitStarted(Duration.ofSeconds(60));
             Dumps.await("the failure to be reported", Duration.ofSeconds(30),
-                    () -> outputOf(agent).contains("Upload failed path=shop/locked-1/locked.hprof reason=file"));
+                    () -> outputOf(agent).contains("Upload failed path=shop/locked-1/locked.dmp reason=file"));
             Thread.sleep(3_000); // several retries
             String output = outputOf(agent);
-            assertThat(output.split("Upload failed path=shop/locked-1/locked.hprof", -1)).as("logged once").hasSize(2);
+            assertThat(output.split("Upload failed path=shop/locked-1/locked.dmp", -1)).as("logged once").hasSize(2);
             assertThat(keys()).isEmpty();
-            assertThat(locked).exists();
+            // Claimed (a rename needs no read access) into the agent's folder, where it waits.
+            Path claimed = Dumps.claimed(watch, "shop/locked-1/locked.dmp");
+            assertThat(claimed).isNotNull();
 
-            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(claimed, PosixFilePermissions.fromString("rw-r--r--"));
             Dumps.await("the dump shipped once readable", Duration.ofSeconds(30), () -> keys().size() == 2);
         }
     }
