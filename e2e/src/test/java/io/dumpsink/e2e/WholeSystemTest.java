@@ -163,6 +163,13 @@ class WholeSystemTest {
                     .key(dumpKey + ".json")).asByteArray());
             assertThat(manifest.sha256()).isEqualTo(originalSha);
             Dumps.await("the node's copy to go", Duration.ofSeconds(30), () -> Dumps.nodeCopies(watch).isEmpty());
+
+            String webhookUrl = "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook";
+            for (ServiceProcess process : List.of(agent, presigner)) {
+                assertThat(process.output()).as("secrets in " + process.log.getFileName())
+                        .contains("***").doesNotContain(TOKEN).doesNotContain(webhookUrl)
+                        .doesNotContain(EmbeddedS3.SECRET_KEY);
+            }
         }
     }
 
@@ -261,10 +268,12 @@ class WholeSystemTest {
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
 
         try (ServiceProcess agent = ServiceProcess.agentAsUser(1000, config, tmp.resolve("agent.log"))) {
-            agent.awaitStarted(Duration.ofSeconds(60));
+            int httpPort = agent.awaitStarted(Duration.ofSeconds(60));
             Dumps.await("the failure to be reported", Duration.ofSeconds(30),
                     () -> outputOf(agent).contains("Upload failed path=shop/locked-1/locked.dmp reason=file"));
-            Thread.sleep(3_000); // several retries
+            // The agent's own count of failed attempts: at three, two retries came after the logged failure.
+            Dumps.await("two more failed attempts", Duration.ofSeconds(30),
+                    () -> metric(httpPort, "dumpsink_dumps_failed_total{reason=\"file\"}") >= 3);
             String output = outputOf(agent);
             assertThat(output.split("Upload failed path=shop/locked-1/locked.dmp", -1)).as("logged once").hasSize(2);
             assertThat(keys()).isEmpty();
@@ -275,6 +284,23 @@ class WholeSystemTest {
             Files.setPosixFilePermissions(claimed, PosixFilePermissions.fromString("rw-r--r--"));
             Dumps.await("the dump shipped once readable", Duration.ofSeconds(30), () -> keys().size() == 2);
         }
+    }
+
+    /** One sample's value from the agent's {@code /metrics}; 0 while it is absent or the agent does not answer. */
+    private static double metric(int httpPort, String sample) {
+        String page;
+        try {
+            page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        return page.lines().filter(line -> line.startsWith(sample + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1))).findFirst().orElse(0);
     }
 
     private static String outputOf(ServiceProcess process) {
