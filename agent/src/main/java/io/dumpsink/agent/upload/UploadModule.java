@@ -9,6 +9,10 @@ public final class UploadModule extends AbstractModule {
         bind(io.dumpsink.agent.journal.UploadJournal.class);
         bind(BufferAllocator.class).toInstance(BufferAllocator.DIRECT);
         bind(BufferPool.class);
+        bind(UploadExecutors.class);
+        bind(FrameCompressor.class);
+        bind(UploadAborter.class);
+        bind(Resumer.class);
         bind(MultipartUploader.class);
         bind(DumpUploader.class).to(MultipartUploader.class);
     }
