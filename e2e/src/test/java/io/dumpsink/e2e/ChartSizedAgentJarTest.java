@@ -1,5 +1,6 @@
 package io.dumpsink.e2e;
 
+import io.dumpsink.agent.testing.Dumps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,16 +73,18 @@ class ChartSizedAgentJarTest {
             int port = agent.awaitStarted(Duration.ofSeconds(60));
 
             // Written beside the watch dir and moved in whole: the agent sees one finished file.
-            Path staged = tmp.resolve("java_pid1.hprof");
+            // Heap-like bytes, not a real HPROF: named .dmp, it settles on size and mtime alone.
+            Path staged = tmp.resolve("java_pid1.dmp");
             String sha256 = writeHeapLikeDump(staged, DUMP_SIZE);
             Path podDir = Files.createDirectories(watch.resolve("shop").resolve("checkout-5c7b9-abcde"));
-            Path dump = Files.move(staged, podDir.resolve(staged.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staged, podDir.resolve(staged.getFileName()), StandardCopyOption.ATOMIC_MOVE);
 
+            // Claimed out of the pod's folder first, deleted from the claim folder once stored.
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (Files.exists(dump) && agent.process.isAlive() && System.nanoTime() < deadline) {
+            while (!Dumps.nodeCopies(watch).isEmpty() && agent.process.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(250);
             }
-            assertThat(dump).as("shipped and released; agent log:%n%s", agent.output()).doesNotExist();
+            assertThat(Dumps.nodeCopies(watch)).as("shipped and released; agent log:%n%s", agent.output()).isEmpty();
             long peakRss = agent.peakRssBytes();
             log.info("Agent peak RSS after shipping a {} MiB dump: {} MiB (VmHWM), limit {} ({} MiB), javaOpts=\"{}\"",
                     DUMP_SIZE / MIB, peakRss / MIB, memoryLimit, limitBytes / MIB, javaOpts);
