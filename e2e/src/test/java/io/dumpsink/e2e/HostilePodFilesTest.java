@@ -140,6 +140,19 @@ class HostilePodFilesTest {
     }
 
     @Test
+    void sparseTerabyteFileIsSkippedAndHoldsNoWorker() throws Exception {
+        try (ServiceProcess agent = ServiceProcess.agent(config(), tmp.resolve("agent.log"))) {
+            int port = agent.awaitStarted(WAIT);
+            attack("truncate -s 1T java_pid1.hprof");
+            Dumps.await("the agent to skip it", WAIT, () -> output(agent).contains(
+                    "Skipping path=shop/evil-1/java_pid1.hprof reason=too-big size=1099511627776"));
+            victimDumpShips(agent, port);
+            assertThat(keys()).noneMatch(k -> k.contains("/evil-1/"));
+            assertThat(evil.resolve("java_pid1.hprof")).as("left where the pod put it").exists();
+        }
+    }
+
+    @Test
     void hardLinkSwappedInUnderACheckedNameIsNeverShipped() throws Exception {
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         Files.setAttribute(outside, "unix:uid", 1000);
