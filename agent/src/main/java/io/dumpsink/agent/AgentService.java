@@ -67,7 +67,7 @@ public final class AgentService {
             http.start();
             pipeline.start();
             claims.prepare();
-            claims.recover().forEach(pipeline::settled); // claimed by an earlier run, not yet stored or kept
+            claims.recover().forEach(settle::resettle); // claimed by an earlier run: checked again, then shipped
             watcher.start();
             orphans.start();
             disk.start();

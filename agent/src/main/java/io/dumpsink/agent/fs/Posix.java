@@ -14,13 +14,14 @@ import java.nio.file.Path;
 
 /**
  * The few libc calls {@link WatchRoot} needs on descriptors, through JNA: {@code openat} with flags Java does not
- * offer (O_NONBLOCK, O_DIRECTORY), {@code unlinkat}, {@code renameat}, {@code close}. Flag values are Linux's, which
+ * offer (O_NONBLOCK, O_DIRECTORY), {@code unlinkat}, {@code renameat2(RENAME_NOREPLACE)}, {@code close}. Flag values are Linux's, which
  * differ between x86_64 and aarch64; other platforms are refused when this class loads. Errors become the
  * {@link java.nio.file} exceptions Java's own calls throw, with the errno's text.
  */
 final class Posix {
     static final int AT_FDCWD = -100;
     static final int AT_REMOVEDIR = 0x200;
+    static final int RENAME_NOREPLACE = 1;
     static final int O_RDONLY = 0;
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
@@ -65,7 +66,8 @@ final class Posix {
 
         int unlinkat(int dirfd, String path, int flags) throws LastErrorException;
 
-        int renameat(int olddirfd, String oldpath, int newdirfd, String newpath) throws LastErrorException;
+        int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags)
+                throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
     }
@@ -91,9 +93,11 @@ final class Posix {
         }
     }
 
-    static void renameat(int fromDir, String fromName, int toDir, String toName, Path forErrors) throws IOException {
+    /** renameat2(RENAME_NOREPLACE) (Linux 3.15+, glibc 2.28+): never replaces what is at the new name. */
+    static void renameNoReplace(int fromDir, String fromName, int toDir, String toName, Path forErrors)
+            throws IOException {
         try {
-            LIBC.renameat(fromDir, fromName, toDir, toName);
+            LIBC.renameat2(fromDir, fromName, toDir, toName, RENAME_NOREPLACE);
         } catch (LastErrorException e) {
             throw translate(e, forErrors);
         }

@@ -3,7 +3,6 @@ package io.dumpsink.agent.fs;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -16,15 +15,17 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /**
  * The only way the agent touches files below the watch dir, which pods control. Every operation walks from the
  * watch dir one folder at a time with {@code openat(O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK)} and works on the
  * descriptors it holds, so a symlink planted at any depth, or a folder swapped for a symlink between two calls,
  * fails the operation instead of leading outside; and no open can block: a folder swapped for a FIFO fails with
- * ENOTDIR, a file swapped for a FIFO opens at once and is refused by its type. Types, identities and link counts are
- * read from the opened descriptor (through {@code /proc/self/fd}), never from a path a pod could change meanwhile.
- * Only regular files with one link are read, moved or deleted.
+ * ENOTDIR, a file swapped for a FIFO opens at once and is refused by its type. A file is read only after its type,
+ * identity and link count were checked on the opened descriptor itself (through {@code /proc/self/fd}); a move or
+ * delete checks the name inside the opened folder and, for a move, checks again what arrived (a pod that swaps the
+ * name in between gets its entry back). Only regular files with one link are read, moved or deleted.
  */
 public final class WatchRoot {
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
@@ -62,22 +63,22 @@ public final class WatchRoot {
     }
 
     /**
-     * The entries of the folder holding {@code relative} whose names start with {@code prefix}, with their own
-     * attributes (never a link target): how the settle stage sees a heap dump's segment files beside it.
+     * The entries beside {@code relative} named {@code names.apply(0)}, {@code names.apply(1)}, ..., with their own
+     * attributes (never a link target), up to the first name that does not exist and at most {@code max}: how the
+     * settle stage finds a heap dump's segment files ({@code X.hprof.p0}, {@code .p1}, ...). Looked up by name, so
+     * the cost does not grow with the folder (a pod can fill its folder with millions of entries).
      */
-    public Map<String, BasicFileAttributes> siblings(Path relative, String prefix) throws IOException {
+    public Map<String, BasicFileAttributes> siblingsInSequence(Path relative, IntFunction<String> names, int max)
+            throws IOException {
         Map<String, BasicFileAttributes> found = new TreeMap<>();
-        try (Descriptor parent = openParent(relative);
-                DirectoryStream<Path> entries = Files.newDirectoryStream(parent.proc())) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (name.startsWith(prefix)) {
-                    try {
-                        found.put(name, Files.readAttributes(parent.proc().resolve(name), BasicFileAttributes.class,
-                                NOFOLLOW));
-                    } catch (NoSuchFileException e) {
-                        // gone between listing and stat: not there
-                    }
+        try (Descriptor parent = openParent(relative)) {
+            for (int i = 0; i < max; i++) {
+                String name = names.apply(i);
+                try {
+                    found.put(name, Files.readAttributes(parent.proc().resolve(name), BasicFileAttributes.class,
+                            NOFOLLOW));
+                } catch (NoSuchFileException e) {
+                    break;
                 }
             }
         }
@@ -128,9 +129,27 @@ public final class WatchRoot {
                 Descriptor target = openFolder(targetFolder)) {
             checkUnchanged(parent, expected, relative);
             String name = relative.getFileName().toString();
-            Posix.renameat(parent.fd, name, target.fd, name, relative);
+            Posix.renameNoReplace(parent.fd, name, target.fd, name, relative);
+            // The pod may have swapped another entry (a folder, say) under the name between the check and the
+            // rename: what arrived is checked again, and anything but the expected file goes back at once.
+            Path moved = targetFolder.resolve(name);
+            try {
+                checkUnchanged(target, expected, moved);
+            } catch (IOException e) {
+                giveBack(target, parent, name, relative);
+                throw new FileChangedException(relative + " was swapped while being claimed: " + e.getMessage());
+            }
         } catch (NoSuchFileException e) {
             throw new FileChangedException(relative + " disappeared");
+        }
+    }
+
+    /** Moves an entry that is not ours back where it came from (under another name if that one is taken again). */
+    private static void giveBack(Descriptor from, Descriptor to, String name, Path relative) throws IOException {
+        try {
+            Posix.renameNoReplace(from.fd, name, to.fd, name, relative);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            Posix.renameNoReplace(from.fd, name, to.fd, name + ".dumpsink-returned-" + System.nanoTime(), relative);
         }
     }
 

@@ -8,18 +8,18 @@ import io.dumpsink.agent.cleanup.LocalCleanup;
 import io.dumpsink.agent.config.PipelineSettings;
 import io.dumpsink.agent.fs.FileChangedException;
 import io.dumpsink.agent.fs.FileIdentity;
-import io.dumpsink.agent.fs.WatchRoot;
 import io.dumpsink.agent.health.Heartbeat;
 import io.dumpsink.agent.health.Watchdog;
-import io.dumpsink.agent.config.WatchSettings;
-import java.nio.file.attribute.BasicFileAttributes;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.agent.notify.DumpNotifier;
 import io.dumpsink.agent.record.DumpKeys;
 import io.dumpsink.agent.record.ManifestRecorder;
+import io.dumpsink.agent.settle.SettleTracker;
 import io.dumpsink.agent.settle.SettledDump;
+import com.google.inject.Provider;
 import io.dumpsink.agent.settle.SettledDumps;
 import io.dumpsink.agent.upload.BufferAllocationException;
+import io.dumpsink.agent.upload.UploadDiscardedException;
 import io.dumpsink.agent.upload.DumpUploader;
 import io.dumpsink.agent.upload.UploadResult;
 import io.dumpsink.core.manifest.Manifest;
@@ -66,9 +66,9 @@ public final class DumpPipeline implements SettledDumps {
     private final LocalCleanup cleanup;
     private final S3Health health;
     private final DumpClaims claims;
-    private final WatchRoot root;
     private final Watchdog watchdog;
-    private final Duration settleTime;
+    /** A provider: the settle stage feeds this pipeline, and takes changed claimed files back from it. */
+    private final Provider<SettleTracker> settle;
     private final DumpNotifier notifier;
     private final AgentMetrics metrics;
     private final Map<Path, Job> owned = new ConcurrentHashMap<>();
@@ -89,6 +89,8 @@ public final class DumpPipeline implements SettledDumps {
     private static final class Job {
         final SettledDump dump;
         int failures;
+        /** The failure class last logged for this dump: a dump logs again only when its trouble changes. */
+        Object lastLogged;
 
         Job(SettledDump dump) {
             this.dump = dump;
@@ -97,11 +99,11 @@ public final class DumpPipeline implements SettledDumps {
 
     @Inject
     DumpPipeline(PipelineSettings settings, DumpKeys keys, DumpUploader uploader, ManifestRecorder recorder,
-            LocalCleanup cleanup, S3Health health, DumpClaims claims, DumpNotifier notifier, WatchRoot root,
-            WatchSettings watch, Watchdog watchdog, AgentMetrics metrics) {
+            LocalCleanup cleanup, S3Health health, DumpClaims claims, DumpNotifier notifier,
+            Provider<SettleTracker> settle,
+            Watchdog watchdog, AgentMetrics metrics) {
         this.watchdog = watchdog;
-        this.root = root;
-        this.settleTime = watch.settleTime();
+        this.settle = settle;
         this.settings = settings;
         this.keys = keys;
         this.uploader = uploader;
@@ -280,28 +282,11 @@ public final class DumpPipeline implements SettledDumps {
 
     /**
      * A claimed file that changed (a process still holding it open wrote to it) is out of the watcher's sight, so
-     * the pipeline settles it again itself: after a settle time, with the identity it has then; if it is still
-     * changing, that attempt fails the same way and this repeats. A deleted one is forgotten, with its folders.
+     * the pipeline hands it back to the settle stage, which applies every check again (size cap, links, quiet
+     * time, completeness) before it returns here; a deleted one is forgotten there.
      */
     private void settleAgainLater(SettledDump dump) {
-        try {
-            retries.schedule(() -> {
-                try {
-                    BasicFileAttributes attributes = root.stat(dump.location());
-                    if (attributes.isRegularFile()) {
-                        settled(new SettledDump(dump.file(), dump.location(), FileIdentity.of(attributes),
-                                dump.detectedAt()));
-                    }
-                } catch (java.nio.file.NoSuchFileException e) {
-                    claims.released(dump);
-                } catch (IOException | RuntimeException e) {
-                    log.warn("Cannot look at changed claimed file location={} error={}; it is shipped after the"
-                            + " next restart", dump.location(), e.toString());
-                }
-            }, settleTime.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // shutting down: the next start recovers the claimed file
-        }
+        settle.get().resettle(dump);
     }
 
     private void retryLater(Job job, Throwable failure) {
@@ -314,14 +299,16 @@ public final class DumpPipeline implements SettledDumps {
             case S3_UNREACHABLE -> health.failed(failure); // logs once per outage, not per retry
             case S3_REFUSED -> health.refused(failure); // logs once until S3 accepts again
             case ERROR -> {
-                if (job.failures == 1) {
+                if (job.lastLogged != kind) {
                     log.error("Unexpected error shipping path={} retryIn={}", path, delay, failure);
                 }
             }
             default -> {
             }
         }
-        if (job.failures == 1 && (kind == Failure.FILE || kind == Failure.OTHER)) {
+        boolean changed = job.lastLogged != kind;
+        job.lastLogged = kind;
+        if (changed && (kind == Failure.FILE || kind == Failure.OTHER)) {
             log.warn("Upload failed path={} reason={} retryIn={} error={}", path, kind.label, delay,
                     failure.toString());
         } else {
@@ -363,6 +350,9 @@ public final class DumpPipeline implements SettledDumps {
             }
             if (failure instanceof BufferAllocationException) {
                 return MEMORY; // logged once per change of state by the buffer pool
+            }
+            if (failure instanceof UploadDiscardedException) {
+                return OTHER; // one upload's fault: retried soon, from byte 0
             }
             if (failure instanceof java.nio.file.FileSystemException) {
                 return FILE;

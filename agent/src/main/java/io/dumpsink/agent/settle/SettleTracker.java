@@ -59,9 +59,12 @@ public final class SettleTracker implements FoundFiles {
     private final Duration settleTime;
     private final Duration incompleteWait;
     private final long maxDumpSize;
+    private final java.util.function.Predicate<String> include;
     private final SettledDumps next;
     private final Clock clock;
     private final AgentMetrics metrics;
+    /** More segments than any JVM writes (one per dump thread, at most the CPUs it sees). */
+    private static final int MAX_SEGMENTS = 1024;
     private final Map<Path, Pending> pending = new HashMap<>();
     private final Set<Path> rejected = new HashSet<>();
     private final ScheduledExecutorService executor;
@@ -74,6 +77,9 @@ public final class SettleTracker implements FoundFiles {
         final Instant detectedAt;
         boolean checkScheduled;
         boolean waitLogged;
+
+        /** Where the pod wrote it (the same as the path tracked, unless the agent claimed it already). */
+        DumpFile file;
 
         Pending(List<String> fingerprint, FileIdentity identity, Instant now) {
             this.fingerprint = fingerprint;
@@ -91,6 +97,7 @@ public final class SettleTracker implements FoundFiles {
         this.settleTime = settings.settleTime();
         this.incompleteWait = settings.incompleteWait();
         this.maxDumpSize = settings.maxDumpSize();
+        this.include = settings::includes;
         this.next = next;
         this.clock = clock;
         this.metrics = metrics;
@@ -100,7 +107,7 @@ public final class SettleTracker implements FoundFiles {
     @Override
     public void found(Path relative) {
         try {
-            executor.execute(() -> watched(relative, () -> observe(relative)));
+            executor.execute(() -> watched(relative, () -> observe(relative, DumpFile.of(relative))));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // shutting down: the next start's sweep finds the file again
         }
@@ -120,7 +127,28 @@ public final class SettleTracker implements FoundFiles {
         }
     }
 
-    private void observe(Path relative) {
+    /**
+     * Takes a file the agent already claimed back through every check, as if it had just appeared: one that
+     * changed after it was claimed (a process still holding it open wrote to it), or one found in the claim folder
+     * at startup. Its name must still match an include glob; then size cap, link count, quiet time and
+     * completeness apply as to any file, before it goes to the pipeline again.
+     */
+    public void resettle(SettledDump claimed) {
+        Path location = claimed.location();
+        if (!include.test(claimed.file().fileName())) {
+            log.warn("Skipping claimed path={} location={} reason=not-included (it stays in the claim folder)",
+                    claimed.file().relative(), location);
+            metrics.filesSkipped.labelValues("not_included").inc();
+            return;
+        }
+        try {
+            executor.execute(() -> watched(location, () -> observe(location, claimed.file())));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: the next start recovers it from the claim folder
+        }
+    }
+
+    private void observe(Path relative, DumpFile file) {
         if (next.owns(relative)) {
             return;
         }
@@ -165,6 +193,7 @@ public final class SettleTracker implements FoundFiles {
         Pending entry = pending.get(relative);
         if (entry == null) {
             entry = new Pending(fingerprint, identity, now);
+            entry.file = file;
             pending.put(relative, entry);
             metrics.dumpsDetected.inc();
             log.info("Detected path={} size={} settleTime={}", relative, identity.size(), settleTime);
@@ -189,7 +218,7 @@ public final class SettleTracker implements FoundFiles {
             return;
         }
         if (!attributes.isRegularFile() || attributes.size() > maxDumpSize) {
-            observe(relative);
+            observe(relative, entry.file);
             return;
         }
         List<String> fingerprint = fingerprint(relative, attributes);
@@ -212,8 +241,9 @@ public final class SettleTracker implements FoundFiles {
             settle(relative, entry, quiet);
         } else if (quiet.compareTo(incompleteWait) >= 0) {
             metrics.dumpsIncomplete.inc();
-            log.warn("Shipping incomplete dump path={} reason={} quietFor={} incompleteWait={}; its manifest says"
-                    + " complete=false", relative, waitingFor, quiet, incompleteWait);
+            log.warn("Shipping a dump that did not complete path={} reason={} quietFor={} incompleteWait={}; its"
+                    + " manifest records whether the file itself is truncated (complete)", relative, waitingFor,
+                    quiet, incompleteWait);
             settle(relative, entry, quiet);
         } else {
             if (!entry.waitLogged) {
@@ -229,7 +259,7 @@ public final class SettleTracker implements FoundFiles {
     private void settle(Path relative, Pending entry, Duration quiet) {
         pending.remove(relative);
         log.info("Settled path={} size={} quietFor={}", relative, entry.identity.size(), quiet);
-        next.settled(SettledDump.inPlace(DumpFile.of(relative), entry.identity, entry.detectedAt));
+        next.settled(new SettledDump(entry.file, relative, entry.identity, entry.detectedAt));
     }
 
     /** Why a quiet file is not a finished dump yet, or null when it is. */
@@ -267,10 +297,14 @@ public final class SettleTracker implements FoundFiles {
             return fingerprint;
         }
         try {
-            root.siblings(relative, main).forEach((sibling, siblingAttributes) -> {
-                if (!sibling.equals(name) && (sibling.equals(main) || DumpNames.isSegment(sibling)
-                        && DumpNames.mainName(sibling).equals(main))) {
-                    fingerprint.add(sibling + "=" + FileIdentity.of(siblingAttributes).describe());
+            if (!main.equals(name)) {
+                root.siblingsInSequence(relative, i -> main, 1).forEach((sibling, attributes2) ->
+                        fingerprint.add(sibling + "=" + FileIdentity.of(attributes2).describe()));
+            }
+            // HotSpot numbers a dump's segments .p0, .p1, ... from 0 without gaps, one per dump thread.
+            root.siblingsInSequence(relative, i -> main + ".p" + i, MAX_SEGMENTS).forEach((sibling, attributes2) -> {
+                if (!sibling.equals(name)) {
+                    fingerprint.add(sibling + "=" + FileIdentity.of(attributes2).describe());
                 }
             });
         } catch (IOException | RuntimeException e) {

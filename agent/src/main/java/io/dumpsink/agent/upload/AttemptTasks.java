@@ -88,6 +88,26 @@ final class AttemptTasks {
         }
     }
 
+    /**
+     * Runs {@code write} only while the attempt is open, under the lock {@link #closeAndAwait} takes to close it:
+     * a part upload that returns after its attempt ended (a socket write that outlived the drain) can no longer
+     * roll the journal back under the next attempt.
+     *
+     * @return false when the attempt was already closed and nothing was written
+     */
+    synchronized boolean whileOpen(IoAction write) throws IOException {
+        if (closed) {
+            return false;
+        }
+        write.run();
+        return true;
+    }
+
+    /** An action that may throw {@link IOException}. */
+    interface IoAction {
+        void run() throws IOException;
+    }
+
     private synchronized void enter() {
         if (closed) {
             throw new CancellationException("the upload attempt is over");

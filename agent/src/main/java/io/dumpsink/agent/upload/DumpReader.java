@@ -72,6 +72,7 @@ final class DumpReader {
             }
             sha256.update(target.flip());
             remaining -= read;
+            watchdog.progress(); // re-reading 50 GB of a resumed upload is progress too, not a stall
         }
         bytesRead = last.inputEnd();
         progress.resumedAt(bytesRead);

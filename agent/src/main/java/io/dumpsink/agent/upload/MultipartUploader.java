@@ -125,8 +125,13 @@ public final class MultipartUploader implements DumpUploader {
                 throw e;
             } catch (IOException | RuntimeException | Error e) {
                 attempt.end(ATTEMPT_DRAIN);
-                if (e instanceof FileChangedException || uploadUnusable(e)) {
+                if (e instanceof FileChangedException) {
                     aborter.abort(key, uploadId, relative.toString(), e);
+                } else if (uploadUnusable(e)) {
+                    // This upload is broken (swept, expired, parts gone), not the store: start over, soon.
+                    aborter.abort(key, uploadId, relative.toString(), e);
+                    throw new UploadDiscardedException(key + ": the store cannot complete upload " + uploadId
+                            + "; it starts over", e);
                 } else {
                     // Outage, refusal, JVM error: keep the stored parts, the retry continues from the first missing
                     // one. Even a refusal (revoked credentials) is kept: the upload is good again once it is fixed.

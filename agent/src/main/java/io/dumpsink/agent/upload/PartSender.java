@@ -122,10 +122,12 @@ final class PartSender {
         return completed;
     }
 
-    /** Runs on sender threads: one journal write per stored part, in any order. */
+    /** Runs on sender threads: one journal write per stored part, in any order, never after the attempt ended. */
     private synchronized void journal(JournalEntry.Part stored) throws IOException {
-        entry = entry.withPart(stored);
-        journal.save(entry);
+        JournalEntry next = entry.withPart(stored);
+        if (tasks.whileOpen(() -> journal.save(next))) {
+            entry = next;
+        }
     }
 
     private static String md5Base64(ByteBuffer content) {
