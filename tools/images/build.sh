@@ -76,7 +76,8 @@ fi
 source_url=$(git remote get-url origin 2>/dev/null | sed -E 's#^git@([^:]+):#https://\1/#; s#\.git$##' || true)
 source_url=${source_url:-$(sed -n 's/^home: *//p' charts/dumpsink/Chart.yaml)}
 
-build_args=(--build-arg "VERSION=$version" --build-arg "REVISION=$revision" --build-arg "SOURCE=$source_url")
+build_args=(--label "org.opencontainers.image.version=$version" --label "org.opencontainers.image.revision=$revision"
+  --label "org.opencontainers.image.source=$source_url")
 if $stand_in; then
   [ "$engine" = podman ] || { echo "build.sh: --stand-in-base needs podman" >&2; exit 1; }
   "$root/tools/images/stand-in-base.sh"
