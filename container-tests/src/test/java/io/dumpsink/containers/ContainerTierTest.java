@@ -174,8 +174,9 @@ class ContainerTierTest {
         agent = node.run(agentPlan).container("agent");
         watch = node.hostPath(objects.get("DaemonSet", "dumps-dumpsink-agent").path("spec").path("template")
                 .path("spec").path("volumes").get(0).path("hostPath").path("path").asText());
-        presigner.awaitProbe("readinessProbe", Duration.ofSeconds(90));
+        // The agent first: it creates the bucket, and the presigner is ready only once the bucket answers.
         agent.awaitProbe("readinessProbe", Duration.ofSeconds(90));
+        presigner.awaitProbe("readinessProbe", Duration.ofSeconds(90));
     }
 
     @AfterAll
@@ -319,7 +320,15 @@ class ContainerTierTest {
         byte[] content = new byte[120 << 20];
         new Random(10).nextBytes(content);
         Path staging = Files.write(node.root().resolve("staging.dmp"), content);
+        // This time the folder and the file are the app's own (uid 1000, 0755 and 0600): reading the file and
+        // moving it out of the folder take the agent's DAC capabilities.
         Path pod = Files.createDirectories(watch.resolve("shop/big-1"));
+        for (Path owned : List.of(pod, staging)) {
+            Files.setAttribute(owned, "unix:uid", 1000);
+            Files.setAttribute(owned, "unix:gid", 1000);
+        }
+        Files.setPosixFilePermissions(pod, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-------"));
         long before = relay.upstreamBytes();
         relay.throttle(25L << 20);
         Files.move(staging, pod.resolve("big.dmp"));
