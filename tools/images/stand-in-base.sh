@@ -14,6 +14,12 @@ if podman image exists "$image"; then
   exit 0
 fi
 mkdir -p "$cache"
+# One builder at a time on a machine (other checkouts share the cache and podman's image store).
+exec 9>"$cache/stand-in-base.lock"
+flock 9
+if podman image exists "$image"; then
+  exit 0
+fi
 rootfs=$cache/rootfs-$suite-jre17
 if [ ! -x "$rootfs/usr/bin/java" ]; then
   command -v debootstrap >/dev/null || { echo "stand-in base: debootstrap is missing (apt-get install debootstrap)" >&2; exit 1; }

@@ -27,6 +27,7 @@ final class PlayedNode implements AutoCloseable {
     private final List<PodContainer> created = Collections.synchronizedList(new ArrayList<>());
 
     /**
+     * @param runId prefix of the names and value of the label of every container this node creates
      * @param serviceNames DNS names the pods resolve to the host's loopback, where {@link ServiceProxy}s play the
      *     Services (what the cluster DNS and kube-proxy do together)
      */
@@ -73,7 +74,7 @@ final class PlayedNode implements AutoCloseable {
             for (PodPlan.SubPathDir subPath : container.subPathDirs()) {
                 makeSubPath(subPath);
             }
-            String containerName = "ct-" + runId + "-" + plan.name() + "-" + container.name();
+            String containerName = runId + "-" + plan.name() + "-" + container.name();
             List<String> args = new ArrayList<>(List.of("create", "--name", containerName,
                     "--label", "io.dumpsink.container-tier=" + runId,
                     "--network", "host",

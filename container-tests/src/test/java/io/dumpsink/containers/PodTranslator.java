@@ -66,7 +66,7 @@ final class PodTranslator {
         this.imageUser = imageUser;
     }
 
-    /** Hosts' folder for a hostPath path. */
+    /** The node's folder for a hostPath path. */
     Path hostPath(String path) {
         if (!path.startsWith("/") || path.contains("..")) {
             throw new IllegalArgumentException("hostPath must be absolute, without ..: " + path);
