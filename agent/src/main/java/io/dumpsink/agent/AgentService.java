@@ -5,6 +5,7 @@ import com.google.inject.Singleton;
 import io.dumpsink.agent.claim.DumpClaims;
 import io.dumpsink.agent.cleanup.DiskPressure;
 import io.dumpsink.agent.config.PipelineSettings;
+import io.dumpsink.agent.health.Watchdog;
 import io.dumpsink.agent.http.AgentHttpServer;
 import io.dumpsink.agent.journal.UploadJournal;
 import io.dumpsink.agent.pipeline.DumpPipeline;
@@ -35,6 +36,7 @@ public final class AgentService {
     private final DirectoryWatcher watcher;
     private final OrphanSweeper orphans;
     private final DiskPressure disk;
+    private final Watchdog watchdog;
     private final Closer closer;
     private final Duration shutdownGrace;
     private boolean stopped;
@@ -42,7 +44,7 @@ public final class AgentService {
     @Inject
     AgentService(StartupChecks checks, UploadJournal journal, AgentHttpServer http, DumpPipeline pipeline,
             DumpClaims claims, SettleTracker settle, DirectoryWatcher watcher, OrphanSweeper orphans,
-            DiskPressure disk, Closer closer,
+            DiskPressure disk, Watchdog watchdog, Closer closer,
             PipelineSettings settings) {
         this.checks = checks;
         this.journal = journal;
@@ -53,6 +55,7 @@ public final class AgentService {
         this.watcher = watcher;
         this.orphans = orphans;
         this.disk = disk;
+        this.watchdog = watchdog;
         this.closer = closer;
         this.shutdownGrace = settings.shutdownGrace();
     }
@@ -68,6 +71,7 @@ public final class AgentService {
             watcher.start();
             orphans.start();
             disk.start();
+            watchdog.start();
             http.markStarted();
             log.info("Agent started");
         } catch (IOException | RuntimeException e) {
@@ -82,6 +86,7 @@ public final class AgentService {
         }
         stopped = true;
         log.info("Agent stopping shutdownGrace={}", shutdownGrace);
+        watchdog.stop();
         orphans.stop();
         disk.stop();
         watcher.stop();

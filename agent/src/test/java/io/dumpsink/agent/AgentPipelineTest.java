@@ -235,6 +235,26 @@ class AgentPipelineTest {
     }
 
     @Test
+    void filesOverMaxDumpSizeAreSkippedWithAWarningAndStay() throws Exception {
+        agent = agentConfig().with("dumpsink.agent.max-dump-size", "1MiB").start();
+        Path pod = Files.createDirectories(watch.resolve("ns/pod"));
+        Path huge = pod.resolve("sparse.dmp");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            file.setLength(1L << 40); // 1 TiB, sparse: what a hostile pod plants to hold an upload worker
+        }
+        Files.write(pod.resolve("real.dmp"), "a real dump".getBytes());
+
+        Dumps.await("the real dump", WAIT, () -> manifestKeys().size() == 1);
+        io.dumpsink.agent.metrics.AgentMetrics metrics = agent.get(io.dumpsink.agent.metrics.AgentMetrics.class);
+        Dumps.await("the big file to be skipped", WAIT,
+                () -> metrics.filesSkipped.labelValues("too_big").get() == 1);
+        Dumps.awaitRescan(metrics, WAIT);
+        assertThat(manifestKeys()).singleElement().satisfies(k -> assertThat(k).contains("Z-real.dmp"));
+        assertThat(metrics.filesSkipped.labelValues("too_big").get()).as("one WARN and count per file").isEqualTo(1);
+        assertThat(huge).as("left on the node").exists();
+    }
+
+    @Test
     void filesOutsideThePodLayoutBelongToUnknown() throws Exception {
         agent = agentConfig().start();
         Files.write(watch.resolve("stray.hprof"), "stray".getBytes());

@@ -81,9 +81,9 @@ class CephRgwContractTest {
         byte[] content = new byte[12 << 20];
         new Random(3).nextBytes(content);
         Path pod = Files.createDirectories(tmp.resolve("watch/ns/pod"));
-        Path staging = tmp.resolve("x.hprof");
+        Path staging = tmp.resolve("x.dmp");
         Files.write(staging, content);
-        Files.move(staging, pod.resolve("x.hprof"));
+        Files.move(staging, pod.resolve("x.dmp"));
 
         Dumps.await("the manifest", Duration.ofSeconds(60), () -> keys().stream().anyMatch(k -> k.endsWith(".json")));
         String manifestKey = keys().stream().filter(k -> k.endsWith(".json")).findFirst().orElseThrow();
@@ -105,9 +105,9 @@ class CephRgwContractTest {
             byte[] content = new byte[120 << 20];
             new Random(5).nextBytes(content);
             Path pod = Files.createDirectories(tmp.resolve("watch/ns/pod"));
-            Path staging = tmp.resolve("big.hprof");
+            Path staging = tmp.resolve("big.dmp");
             Files.write(staging, content);
-            Files.move(staging, pod.resolve("big.hprof"));
+            Files.move(staging, pod.resolve("big.dmp"));
             Dumps.await("half of the dump sent", Duration.ofSeconds(60), () -> relay.upstreamBytes() > 60L << 20);
             agent.stop();
             agent = null;

@@ -115,7 +115,7 @@ class DiskAndLoadTest {
         Instant base = Instant.parse("2026-11-28T00:00:00Z");
         Path staging = Files.createDirectories(tmp.resolve("staging"));
         for (int i = 0; i < 1000; i++) {
-            Path file = staging.resolve(String.format("dump-%04d.hprof", i));
+            Path file = staging.resolve(String.format("dump-%04d.dmp", i));
             Files.write(file, ("dump " + i).getBytes());
             Files.setLastModifiedTime(file, FileTime.from(base.plusSeconds(i)));
         }
@@ -136,9 +136,9 @@ class DiskAndLoadTest {
         }
         Dumps.await("the node's copies to go", WAIT, () -> Dumps.nodeCopies(watch).isEmpty());
         // Oldest first: the first dump was stored before the last one.
-        Manifest first = ManifestCodec.fromJson(s3.get(keys.stream().filter(k -> k.endsWith("dump-0000.hprof.zst.json"))
+        Manifest first = ManifestCodec.fromJson(s3.get(keys.stream().filter(k -> k.endsWith("dump-0000.dmp.zst.json"))
                 .findFirst().orElseThrow()));
-        Manifest last = ManifestCodec.fromJson(s3.get(keys.stream().filter(k -> k.endsWith("dump-0999.hprof.zst.json"))
+        Manifest last = ManifestCodec.fromJson(s3.get(keys.stream().filter(k -> k.endsWith("dump-0999.dmp.zst.json"))
                 .findFirst().orElseThrow()));
         assertThat(first.uploadedAt()).isBefore(last.uploadedAt());
     }

@@ -1,8 +1,10 @@
 package io.dumpsink.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.luben.zstd.ZstdInputStream;
+import io.dumpsink.agent.testing.Dumps;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.core.manifest.ManifestCodec;
 import java.io.ByteArrayInputStream;
@@ -33,6 +35,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 abstract class AgentJarScenario {
     static final String BUCKET = "dumps";
+    static final String POD_DIR = "shop/checkout-5c7b9-abcde";
 
     @TempDir
     Path tmp;
@@ -74,33 +77,17 @@ abstract class AgentJarScenario {
                 ServiceProcess agent = ServiceProcess.agent(writeConfig(watch, ""), tmp.resolve("agent.log"))) {
             agent.awaitStarted(Duration.ofSeconds(60));
 
-            Path podDir = watch.resolve("shop").resolve("checkout-5c7b9-abcde");
-            Files.createDirectories(podDir);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process app = new ProcessBuilder(java, "-Xmx12m", "-XX:+HeapDumpOnOutOfMemoryError",
-                    "-XX:HeapDumpPath=" + podDir + "/", "-cp", System.getProperty("java.class.path"),
-                    HelloWorld.class.getName())
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("app.log").toFile()).start();
-            assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(Files.readString(tmp.resolve("app.log"))).contains("Hello, world")
-                    .contains("java.lang.OutOfMemoryError");
-            Path dump;
-            try (var files = Files.list(podDir)) {
-                dump = files.filter(p -> p.toString().endsWith(".hprof")).findFirst().orElseThrow();
-            }
+            Path dump = crashHelloWorld(Files.createDirectories(watch.resolve(POD_DIR)));
             // The agent waits for 2 s of quiet before it takes the file: read it now to compare later.
             byte[] original = Files.readAllBytes(dump);
             String day = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC)
                     .format(Files.getLastModifiedTime(dump).toInstant());
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (Files.exists(dump) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(dump).as("the node's copy is released once the dump is durable").doesNotExist();
+            // The agent claims the dump (moves it out of the pod's folder) and deletes it once it is durable.
+            io.dumpsink.agent.testing.Dumps.await("the node's copy to be released once the dump is durable",
+                    Duration.ofSeconds(60), () -> io.dumpsink.agent.testing.Dumps.nodeCopies(watch).isEmpty());
 
-            List<String> keys = s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream()
-                    .map(S3Object::key).sorted().toList();
+            List<String> keys = keys(s3);
             String prefix = "e2e/node-a/shop/checkout-5c7b9-abcde/" + day + "/";
             assertThat(keys).hasSize(2).allSatisfy(key -> assertThat(key).startsWith(prefix));
             String dumpKey = keys.get(0);
@@ -114,10 +101,43 @@ abstract class AgentJarScenario {
             }
             assertThat(sha256(restored)).isEqualTo(sha256(original)).isEqualTo(manifest.sha256());
             assertThat(manifest.storedSize()).isEqualTo(stored.length);
-
-            AwsCli.listRecursive(endpoint(), accessKey(), secretKey(), BUCKET).ifPresent(listing ->
-                    assertThat(listing).contains(dumpKey).contains(dumpKey + ".json"));
         }
+    }
+
+    @Test
+    void awsCliListsTheStoredDumpAndItsManifest() throws Exception {
+        assumeTrue(AwsCli.installed(), AwsCli.MISSING);
+        Path watch = Files.createDirectories(tmp.resolve("watch"));
+        try (S3Client s3 = client();
+                ServiceProcess agent = ServiceProcess.agent(writeConfig(watch, ""), tmp.resolve("agent.log"))) {
+            agent.awaitStarted(Duration.ofSeconds(60));
+            crashHelloWorld(Files.createDirectories(watch.resolve(POD_DIR)));
+            Dumps.await("the dump and its manifest stored", Duration.ofSeconds(60), () -> keys(s3).size() == 2);
+            String dumpKey = keys(s3).get(0);
+
+            assertThat(AwsCli.listRecursive(endpoint(), accessKey(), secretKey(), BUCKET))
+                    .contains(dumpKey).contains(dumpKey + ".json");
+        }
+    }
+
+    /** Runs the seed's HelloWorld out of memory with its heap dump path in {@code podDir}; returns the dump. */
+    Path crashHelloWorld(Path podDir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process app = new ProcessBuilder(java, "-Xmx12m", "-XX:+HeapDumpOnOutOfMemoryError",
+                "-XX:HeapDumpPath=" + podDir + "/", "-cp", System.getProperty("java.class.path"),
+                HelloWorld.class.getName())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("app.log").toFile()).start();
+        assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(tmp.resolve("app.log"))).contains("Hello, world")
+                .contains("java.lang.OutOfMemoryError");
+        try (var files = Files.list(podDir)) {
+            return files.filter(p -> p.toString().endsWith(".hprof")).findFirst().orElseThrow();
+        }
+    }
+
+    static List<String> keys(S3Client s3) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream().map(S3Object::key).sorted()
+                .toList();
     }
 
     static String sha256(byte[] bytes) throws Exception {

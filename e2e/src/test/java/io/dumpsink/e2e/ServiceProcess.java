@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,32 +28,46 @@ final class ServiceProcess implements AutoCloseable {
 
     /** The agent with {@code config} as its config file, sized like a 256 MiB container. */
     static ServiceProcess agent(Path config, Path log) throws IOException {
-        return start(List.of(), AGENT_JAR, config, log, "Agent started", "-XX:MaxRAM=256m");
+        return start(List.of(), AGENT_JAR, config, log, "Agent started", List.of("-XX:MaxRAM=256m"), Map.of());
+    }
+
+    /**
+     * The agent started the way the Helm chart's DaemonSet starts it, {@code javaToolOptions} (the chart's
+     * {@code agent.javaOpts}) in {@code JAVA_TOOL_OPTIONS}, plus {@code jvmOptions} that stand in for the node and
+     * the container ({@code -XX:ActiveProcessorCount}, {@code -XX:MaxRAM}).
+     */
+    static ServiceProcess agentLikeChart(Path config, Path log, String javaToolOptions, List<String> jvmOptions)
+            throws IOException {
+        return start(List.of(), AGENT_JAR, config, log, "Agent started", jvmOptions,
+                Map.of("JAVA_TOOL_OPTIONS", javaToolOptions));
     }
 
     /** The agent as another user (through setpriv), to see what it cannot read. */
     static ServiceProcess agentAsUser(int uid, Path config, Path log) throws IOException {
         return start(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"), AGENT_JAR, config,
-                log, "Agent started", "-XX:MaxRAM=256m");
+                log, "Agent started", List.of("-XX:MaxRAM=256m"), Map.of());
     }
 
     static ServiceProcess presigner(Path config, Path log) throws IOException {
-        return start(List.of(), PRESIGNER_JAR, config, log, "Presigner started", "-XX:MaxRAM=512m");
+        return start(List.of(), PRESIGNER_JAR, config, log, "Presigner started", List.of("-XX:MaxRAM=512m"),
+                Map.of());
     }
 
     private static ServiceProcess start(List<String> prefix, Path jar, Path config, Path log, String marker,
-            String jvmOption) throws IOException {
+            List<String> jvmOptions, Map<String, String> environment) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing; run the tests through `mvn verify` from the root");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new java.util.ArrayList<>(prefix);
-        command.addAll(List.of(java, jvmOption, "-XX:-UsePerfData", "-Dconfig.file=" + config, "-jar",
-                jar.toString()));
-        Process process = new ProcessBuilder(command)
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-XX:-UsePerfData", "-Dconfig.file=" + config, "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new ServiceProcess(process, log, marker);
     }
 
@@ -88,6 +103,19 @@ final class ServiceProcess implements AutoCloseable {
             throw new AssertionError("process still running after " + timeout + ":\n" + output());
         }
         return process.exitValue();
+    }
+
+    /**
+     * The process's peak resident set size so far (VmHWM in /proc/&lt;pid&gt;/status): what a container's memory
+     * limit compares against. The process must be a JVM started directly (no {@code setpriv} prefix).
+     */
+    long peakRssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024; // reported in kB
+            }
+        }
+        throw new IllegalStateException("no VmHWM in /proc/" + process.pid() + "/status");
     }
 
     /** SIGKILL: no shutdown hook, no cleanup, as when the node or the OOM killer takes the agent. */

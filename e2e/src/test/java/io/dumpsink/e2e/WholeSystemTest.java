@@ -162,7 +162,14 @@ class WholeSystemTest {
             Manifest manifest = ManifestCodec.fromJson(client.getObjectAsBytes(b -> b.bucket("dumps")
                     .key(dumpKey + ".json")).asByteArray());
             assertThat(manifest.sha256()).isEqualTo(originalSha);
-            Dumps.await("the node's copy to go", Duration.ofSeconds(30), () -> !Files.exists(dump));
+            Dumps.await("the node's copy to go", Duration.ofSeconds(30), () -> Dumps.nodeCopies(watch).isEmpty());
+
+            String webhookUrl = "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook";
+            for (ServiceProcess process : List.of(agent, presigner)) {
+                assertThat(process.output()).as("secrets in " + process.log.getFileName())
+                        .contains("***").doesNotContain(TOKEN).doesNotContain(webhookUrl)
+                        .doesNotContain(EmbeddedS3.SECRET_KEY);
+            }
         }
     }
 
@@ -214,13 +221,13 @@ class WholeSystemTest {
             byte[] content = new byte[120 << 20];
             new Random(11).nextBytes(content);
             Path pod = Files.createDirectories(watch.resolve("shop/big-1"));
-            Path staging = tmp.resolve("big.hprof");
+            Path staging = tmp.resolve("big.dmp"); // random bytes: not a heap dump, settles on size and mtime
             Files.write(staging, content);
             relay.throttle(25L << 20);
 
             ServiceProcess first = ServiceProcess.agent(config, tmp.resolve("agent-1.log"));
             first.awaitStarted(Duration.ofSeconds(60));
-            Files.move(staging, pod.resolve("big.hprof"));
+            Files.move(staging, pod.resolve("big.dmp"));
             Dumps.await("half of the dump sent", Duration.ofSeconds(60), () -> relay.upstreamBytes() > 60L << 20);
             first.kill();
             relay.cutAll();
@@ -239,8 +246,7 @@ class WholeSystemTest {
                 assertThat(relay.upstreamBytes()).as("bytes sent over the whole upload")
                         .isLessThanOrEqualTo((long) (manifest.storedSize() * 1.25));
                 assertThat(client.listMultipartUploads(b -> b.bucket("dumps")).uploads()).isEmpty();
-                Dumps.await("the node's copy to go", Duration.ofSeconds(30),
-                        () -> !Files.exists(pod.resolve("big.hprof")));
+                Dumps.await("the node's copy to go", Duration.ofSeconds(30), () -> Dumps.nodeCopies(watch).isEmpty());
             }
         }
     }
@@ -254,7 +260,7 @@ class WholeSystemTest {
         for (Path owned : new Path[] {watch, watch.resolve("shop"), pod, state}) {
             Files.setAttribute(owned, "unix:uid", 1000);
         }
-        Path locked = pod.resolve("locked.hprof");
+        Path locked = pod.resolve("locked.dmp");
         Files.write(locked, "root's file, mode 0600".getBytes());
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rw-------"));
         Path config = writeConfig(s3.port());
@@ -262,18 +268,39 @@ class WholeSystemTest {
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
 
         try (ServiceProcess agent = ServiceProcess.agentAsUser(1000, config, tmp.resolve("agent.log"))) {
-            agent.awaitStarted(Duration.ofSeconds(60));
+            int httpPort = agent.awaitStarted(Duration.ofSeconds(60));
             Dumps.await("the failure to be reported", Duration.ofSeconds(30),
-                    () -> outputOf(agent).contains("Upload failed path=shop/locked-1/locked.hprof reason=file"));
-            Thread.sleep(3_000); // several retries
+                    () -> outputOf(agent).contains("Upload failed path=shop/locked-1/locked.dmp reason=file"));
+            // The agent's own count of failed attempts: at three, two retries came after the logged failure.
+            Dumps.await("two more failed attempts", Duration.ofSeconds(30),
+                    () -> metric(httpPort, "dumpsink_dumps_failed_total{reason=\"file\"}") >= 3);
             String output = outputOf(agent);
-            assertThat(output.split("Upload failed path=shop/locked-1/locked.hprof", -1)).as("logged once").hasSize(2);
+            assertThat(output.split("Upload failed path=shop/locked-1/locked.dmp", -1)).as("logged once").hasSize(2);
             assertThat(keys()).isEmpty();
-            assertThat(locked).exists();
+            // Claimed (a rename needs no read access) into the agent's folder, where it waits.
+            Path claimed = Dumps.claimed(watch, "shop/locked-1/locked.dmp");
+            assertThat(claimed).isNotNull();
 
-            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(claimed, PosixFilePermissions.fromString("rw-r--r--"));
             Dumps.await("the dump shipped once readable", Duration.ofSeconds(30), () -> keys().size() == 2);
         }
+    }
+
+    /** One sample's value from the agent's {@code /metrics}; 0 while it is absent or the agent does not answer. */
+    private static double metric(int httpPort, String sample) {
+        String page;
+        try {
+            page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        return page.lines().filter(line -> line.startsWith(sample + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1))).findFirst().orElse(0);
     }
 
     private static String outputOf(ServiceProcess process) {

@@ -24,13 +24,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +50,10 @@ class PresignerTest {
     static final String TOKEN = "token-0123456789abcdef";
     static final String KEY = "prod/node-a/shop/api-1/2026-11-28/081530Z-java_pid1.hprof.zst";
     static final String OTHER_KEY = "prod/node-a/shop/api-1/2026-11-28/081531Z-java_pid2.hprof.zst";
+    static final String THIRD_KEY = "prod/node-a/shop/api-1/2026-11-28/081532Z-java_pid3.hprof.zst";
+    /** Slack's incoming-webhook URLs carry their credential in the path. */
+    static final String WEBHOOK_PATH = "/hook/T0000/B0000/Xy9SecretWebhookPart";
+    static final String LINK_SECRET = "s".repeat(40);
     static final byte[] DUMP = "pretend these are zstd frames".getBytes(StandardCharsets.UTF_8);
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,7 +63,11 @@ class PresignerTest {
     S3Client client;
     PresignerApp presigner;
     HttpServer webhook;
+    /** Messages the webhook took (answered 200). */
     final BlockingQueue<String> chatMessages = new LinkedBlockingQueue<>();
+    /** What the webhook answers, in order; 200 once these run out. */
+    final Queue<Integer> webhookAnswers = new ConcurrentLinkedQueue<>();
+    final AtomicInteger webhookRequests = new AtomicInteger();
     final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     URI base;
 
@@ -68,8 +81,13 @@ class PresignerTest {
         putDump(OTHER_KEY, "<script>alert(1)</script>.hprof");
         webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         webhook.createContext("/hook", exchange -> {
-            chatMessages.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(200, -1);
+            webhookRequests.incrementAndGet();
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int status = Optional.ofNullable(webhookAnswers.poll()).orElse(200);
+            if (status == 200) {
+                chatMessages.add(body);
+            }
+            exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
         webhook.start();
@@ -83,6 +101,30 @@ class PresignerTest {
         webhook.stop(0);
         client.close();
         s3.close();
+    }
+
+    /**
+     * Writes the manifest of {@code key} again until the store dates it after the manifest of {@code earlier}: the
+     * listing orders by that date, whose resolution is the store's (a second for some), not the test's.
+     */
+    private void rewriteManifestAfter(String key, String earlier) throws InterruptedException {
+        Instant before = manifestLastModified(earlier);
+        byte[] manifest = client.getObjectAsBytes(b -> b.bucket("dumps").key(key + ".json")).asByteArray();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!manifestLastModified(key).isAfter(before)) {
+            assertThat(System.nanoTime()).as("the store's clock moved on within 10 s").isLessThan(deadline);
+            Thread.sleep(50);
+            client.putObject(b -> b.bucket("dumps").key(key + ".json"), RequestBody.fromBytes(manifest));
+        }
+    }
+
+    private Instant manifestLastModified(String key) {
+        return client.listObjectsV2(b -> b.bucket("dumps").prefix(key + ".json")).contents().get(0).lastModified();
+    }
+
+    private double metric(String sample) throws Exception {
+        return get("/metrics", null).body().lines().filter(line -> line.startsWith(sample + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1))).findFirst().orElse(0);
     }
 
     private void putDump(String key, String fileName) {
@@ -103,8 +145,8 @@ class PresignerTest {
         c.put("dumpsink.presigner.port", port);
         c.put("dumpsink.presigner.public-url", "http://127.0.0.1:" + port);
         c.put("dumpsink.presigner.tokens", java.util.List.of(TOKEN));
-        c.put("dumpsink.presigner.link-secret", "s".repeat(40));
-        c.put("dumpsink.presigner.chat.webhook-url", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook");
+        c.put("dumpsink.presigner.link-secret", LINK_SECRET);
+        c.put("dumpsink.presigner.chat.webhook-url", "http://127.0.0.1:" + webhook.getAddress().getPort() + WEBHOOK_PATH);
         return c;
     }
 
@@ -194,7 +236,7 @@ class PresignerTest {
     void expiredPresignedUrlIsRefusedByS3() throws Exception {
         start();
         JsonNode body = JSON.readTree(post("/api/v1/links", "{\"key\":\"" + KEY + "\",\"ttl\":\"1s\"}", TOKEN).body());
-        Thread.sleep(2_100);
+        Thread.sleep(2_100); // real time must pass: the link's 1 s TTL, and S3 compares whole seconds
         HttpResponse<String> expired = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(body.get("url").asText())).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -224,7 +266,48 @@ class PresignerTest {
 
         assertThat(post("/api/v1/events/uploaded", "{\"key\":\"" + KEY + "\"}", TOKEN).body())
                 .contains("\"chat\":\"duplicate\"");
-        assertThat(chatMessages.poll(500, TimeUnit.MILLISECONDS)).as("one message per dump").isNull();
+        // Messages leave one at a time, in order: had the repeat been queued, it would arrive before this one.
+        assertThat(post("/api/v1/events/uploaded", "{\"key\":\"" + OTHER_KEY + "\"}", TOKEN).body())
+                .contains("\"chat\":\"queued\"");
+        assertThat(chatMessages.poll(10, TimeUnit.SECONDS)).as("one message per dump: the next is the other dump's")
+                .contains("/d/" + OTHER_KEY + "?sig=").doesNotContain(KEY);
+        assertThat(webhookRequests).hasValue(2);
+    }
+
+    @Test
+    void chatOutageIsRetriedAndLoggedOnceUntilTheWebhookTakesTheMessage() throws Exception {
+        webhookAnswers.addAll(List.of(503, 502));
+        try (TestingLogs logs = new TestingLogs()) {
+            start();
+            assertThat(post("/api/v1/events/uploaded", "{\"key\":\"" + KEY + "\"}", TOKEN).body())
+                    .contains("\"chat\":\"queued\"");
+
+            logs.await("Chat message posted key=" + KEY + " attempt=3", Duration.ofSeconds(30));
+            assertThat(chatMessages.poll()).contains("/d/" + KEY + "?sig=");
+            assertThat(webhookRequests).hasValue(3);
+            assertThat(logs.lines()).filteredOn(line -> line.contains("Chat webhook failed"))
+                    .as("the outage logged when it starts, not per retry")
+                    .singleElement().asString().contains("key=" + KEY + " status=503");
+            assertThat(metric("dumpsink_presigner_chat_posts_total{result=\"failed\"}")).isEqualTo(2);
+            assertThat(metric("dumpsink_presigner_chat_posts_total{result=\"ok\"}")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRefusedMessageIsDroppedAtOnceAndNoSecretReachesTheLog() throws Exception {
+        webhookAnswers.add(404);
+        try (TestingLogs logs = new TestingLogs()) {
+            start();
+            post("/api/v1/events/uploaded", "{\"key\":\"" + KEY + "\"}", TOKEN);
+
+            logs.await("Chat message dropped key=" + KEY + " attempts=1 status=404", Duration.ofSeconds(10));
+            assertThat(webhookRequests).as("a 404 is not retried").hasValue(1);
+            assertThat(logs.lines()).as("the log, from startup to the drop").isNotEmpty()
+                    .noneMatch(line -> line.contains(WEBHOOK_PATH) || line.contains("SecretWebhookPart"))
+                    .noneMatch(line -> line.contains(TOKEN))
+                    .noneMatch(line -> line.contains(LINK_SECRET))
+                    .noneMatch(line -> line.contains(EmbeddedS3.SECRET_KEY));
+        }
     }
 
     @Test
@@ -299,18 +382,28 @@ class PresignerTest {
 
     @Test
     void listsManifestsNewestFirstWithPages() throws Exception {
+        // Stored oldest to newest: THIRD_KEY, KEY, OTHER_KEY. Neither key order nor its reverse gives that back.
+        putDump(THIRD_KEY, "java_pid3.hprof");
+        rewriteManifestAfter(KEY, THIRD_KEY);
+        rewriteManifestAfter(OTHER_KEY, KEY);
         start();
-        HttpResponse<String> first = get("/api/v1/dumps?prefix=prod/&limit=1", "Bearer " + TOKEN);
-        assertThat(first.statusCode()).isEqualTo(200);
-        JsonNode page = JSON.readTree(first.body());
-        assertThat(page.get("dumps")).hasSize(1);
-        String next = page.get("next").asText();
-        JsonNode second = JSON.readTree(get("/api/v1/dumps?prefix=prod/&limit=1&cursor=" + next, "Bearer " + TOKEN)
-                .body());
-        assertThat(second.get("dumps")).hasSize(1);
-        assertThat(second.get("next").isNull()).isTrue();
-        assertThat(java.util.List.of(page.get("dumps").get(0).get("key").asText(),
-                second.get("dumps").get(0).get("key").asText())).containsExactlyInAnyOrder(KEY, OTHER_KEY);
+
+        JsonNode all = JSON.readTree(get("/api/v1/dumps?prefix=prod/", "Bearer " + TOKEN).body());
+        assertThat(all.get("dumps").findValuesAsText("key")).containsExactly(OTHER_KEY, KEY, THIRD_KEY);
+        assertThat(all.get("next").isNull()).isTrue();
+
+        List<String> paged = new ArrayList<>();
+        String cursor = "";
+        for (int page = 1; page <= 3; page++) {
+            HttpResponse<String> response = get("/api/v1/dumps?prefix=prod/&limit=1" + cursor, "Bearer " + TOKEN);
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode body = JSON.readTree(response.body());
+            assertThat(body.get("dumps")).hasSize(1);
+            paged.add(body.get("dumps").get(0).get("key").asText());
+            assertThat(body.get("next").isNull()).as("page %d is the last", page).isEqualTo(page == 3);
+            cursor = "&cursor=" + body.get("next").asText();
+        }
+        assertThat(paged).as("pages continue in the same order").containsExactly(OTHER_KEY, KEY, THIRD_KEY);
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.time.Duration;
 
 /** How dumps move through the pipeline: concurrency, retries, what happens to the file, shutdown. */
 public record PipelineSettings(int maxConcurrentDumps, AfterUpload afterUpload, Backoff retry, Backoff retryPermanent,
-        Duration shutdownGrace, Path stateDir, Duration orphanUploadAge, java.util.Optional<Long> maxLocalBytes) {
+        Duration shutdownGrace, Path stateDir, Duration orphanUploadAge, java.util.Optional<Long> maxLocalBytes,
+        Duration stallTimeout) {
 
     public enum AfterUpload {
         DELETE, KEEP
@@ -37,6 +38,7 @@ public record PipelineSettings(int maxConcurrentDumps, AfterUpload afterUpload, 
                 r.positiveDuration("dumpsink.agent.shutdown-grace"),
                 stateDir,
                 r.positiveDuration("dumpsink.agent.orphan-upload-age"),
-                r.optionalBytes("dumpsink.agent.max-local-bytes"));
+                r.optionalBytes("dumpsink.agent.max-local-bytes"),
+                r.positiveDuration("dumpsink.agent.stall-timeout"));
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /** What to watch and when a file counts as finished. */
 public record WatchSettings(Path watchDir, Duration settleTime, Duration incompleteWait, Duration rescanInterval,
-        List<String> include, int maxDepth, boolean preparePodDirs) {
+        List<String> include, int maxDepth, boolean preparePodDirs, long maxDumpSize) {
 
     public static WatchSettings from(ConfigReader r) {
         Path watchDir = Path.of(r.nonBlank("dumpsink.agent.watch-dir", "set the host folder pods write dumps to"))
@@ -35,6 +35,7 @@ public record WatchSettings(Path watchDir, Duration settleTime, Duration incompl
         }
         return new WatchSettings(watchDir, settleTime, incompleteWait,
                 r.positiveDuration("dumpsink.agent.rescan-interval"), include,
-                r.intInRange("dumpsink.agent.max-depth", 1, 64), r.bool("dumpsink.agent.prepare-pod-dirs"));
+                r.intInRange("dumpsink.agent.max-depth", 1, 64), r.bool("dumpsink.agent.prepare-pod-dirs"),
+                r.bytesAtLeast("dumpsink.agent.max-dump-size", 1));
     }
 }

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 public final class Readiness {
     private final AgentMetrics metrics;
     private final Map<String, String> problems = new TreeMap<>();
+    private final java.util.Set<String> fatal = new java.util.HashSet<>();
     private boolean started;
 
     @Inject
@@ -47,8 +48,23 @@ public final class Readiness {
         publish();
     }
 
+    /**
+     * Like {@link #notReady}, for a condition only a restart ends (a stage stuck in a call that never returns):
+     * {@link #isAlive} turns false too, so the liveness probe restarts the agent.
+     */
+    public synchronized void stalled(String condition, String reason) {
+        fatal.add(condition);
+        notReady(condition, reason);
+    }
+
+    /** False while a {@link #stalled} condition is set: {@code /healthz} answers 503 and Kubernetes restarts us. */
+    public synchronized boolean isAlive() {
+        return fatal.isEmpty();
+    }
+
     /** Clears {@code condition}; a no-op when it is not set. */
     public synchronized void clear(String condition) {
+        fatal.remove(condition);
         if (problems.remove(condition) != null) {
             metrics.notReady.labelValues(condition).set(0);
         }

@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's small HTTP surface for Kubernetes and Prometheus: {@code /healthz} (the process is alive),
+ * The agent's small HTTP surface for Kubernetes and Prometheus: {@code /healthz} (the process is alive and no stage is stalled),
  * {@code /readyz} (started, and no {@link Readiness} condition set: S3 answers, buffers fit, stages progress) and {@code /metrics} (Prometheus text format). The JDK's
  * own server is plenty for three read-only endpoints; nothing here takes input.
  */
@@ -46,7 +46,10 @@ public final class AgentHttpServer {
         server = HttpServer.create(new InetSocketAddress(port), 16);
         executor = Executors.newFixedThreadPool(2, Threads.named("dumpsink-http"));
         server.setExecutor(executor);
-        server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
+        server.createContext("/healthz", exchange -> {
+            boolean alive = readiness.isAlive();
+            respond(exchange, alive ? 200 : 503, "text/plain", alive ? "ok\n" : readiness.describe());
+        });
         server.createContext("/readyz", exchange -> {
             boolean ready = readiness.isReady();
             respond(exchange, ready ? 200 : 503, "text/plain", readiness.describe());

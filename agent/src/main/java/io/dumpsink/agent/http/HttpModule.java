@@ -9,6 +9,7 @@ public final class HttpModule extends AbstractModule {
     protected void configure() {
         bind(AgentMetrics.class);
         bind(io.dumpsink.agent.health.Readiness.class);
+        bind(io.dumpsink.agent.health.Watchdog.class);
         bind(AgentHttpServer.class);
     }
 }

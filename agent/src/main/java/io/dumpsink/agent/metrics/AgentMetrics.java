@@ -50,6 +50,11 @@ public final class AgentMetrics {
     public final Counter rescans = Counter.builder().name("dumpsink_watch_rescans_total")
             .help("Full rescans of the watch dir completed (startup sweep, periodic, after an overflow)")
             .register(registry);
+    public final Counter bufferAllocationFailures = Counter.builder()
+            .name("dumpsink_buffer_allocation_failures_total")
+            .help("Upload buffers that could not be allocated: beyond the buffer budget, or the JVM out of direct"
+                    + " memory (the dump stays and is retried; /readyz shows the memory condition)")
+            .register(registry);
     public final Counter watchOverflows = Counter.builder().name("dumpsink_watch_overflows_total")
             .help("inotify queue overflows (each triggers a full rescan)").register(registry);
 
@@ -58,6 +63,10 @@ public final class AgentMetrics {
     public final Gauge notReady = Gauge.builder().name("dumpsink_not_ready")
             .help("1 while the named condition keeps the agent from being ready (reason in /readyz and the log)")
             .labelNames("condition").register(registry);
+
+    public final Gauge stagesStalled = Gauge.builder().name("dumpsink_stage_stalled")
+            .help("1 while the stage has been busy with one operation for longer than agent.stall-timeout")
+            .labelNames("stage").register(registry);
 
     public PrometheusRegistry registry() {
         return registry;

@@ -9,6 +9,8 @@ import io.dumpsink.agent.config.PipelineSettings;
 import io.dumpsink.agent.fs.FileChangedException;
 import io.dumpsink.agent.fs.FileIdentity;
 import io.dumpsink.agent.fs.WatchRoot;
+import io.dumpsink.agent.health.Heartbeat;
+import io.dumpsink.agent.health.Watchdog;
 import io.dumpsink.agent.config.WatchSettings;
 import java.nio.file.attribute.BasicFileAttributes;
 import io.dumpsink.agent.metrics.AgentMetrics;
@@ -17,6 +19,7 @@ import io.dumpsink.agent.record.DumpKeys;
 import io.dumpsink.agent.record.ManifestRecorder;
 import io.dumpsink.agent.settle.SettledDump;
 import io.dumpsink.agent.settle.SettledDumps;
+import io.dumpsink.agent.upload.BufferAllocationException;
 import io.dumpsink.agent.upload.DumpUploader;
 import io.dumpsink.agent.upload.UploadResult;
 import io.dumpsink.core.manifest.Manifest;
@@ -31,7 +34,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,8 +41,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries each settled dump through its journey: claim → key → upload → manifest and verification → local
- * cleanup, with at most {@code max-concurrent-dumps} at once, oldest dump first; stored dumps are announced to the
- * {@link DumpNotifier} (the presigner, which posts to chat).
+ * cleanup, with at most {@code max-concurrent-dumps} at once; stored dumps are announced to the
+ * {@link DumpNotifier} (the presigner, which posts to chat). Waiting dumps are served pods in turn, each pod's
+ * oldest first ({@link FairQueue}), so no pod can make the others wait behind all of its files.
  *
  * <p>A settled dump is first claimed ({@link DumpClaims}): moved into the agent's own folder, so the pod can write
  * its next dump under the same name at once. A failed step leaves the file where it is and retries the whole dump
@@ -64,13 +67,16 @@ public final class DumpPipeline implements SettledDumps {
     private final S3Health health;
     private final DumpClaims claims;
     private final WatchRoot root;
+    private final Watchdog watchdog;
     private final Duration settleTime;
     private final DumpNotifier notifier;
     private final AgentMetrics metrics;
     private final Map<Path, Job> owned = new ConcurrentHashMap<>();
     /** Files kept after upload ({@code after-upload = keep}) that must not be shipped again. */
     private final Set<Kept> kept = ConcurrentHashMap.newKeySet();
-    private final PriorityBlockingQueue<Job> queue = new PriorityBlockingQueue<>(16,
+    /** Pods in turn, each pod's oldest dump first. */
+    private final FairQueue<Job> queue = new FairQueue<>(
+            job -> job.dump.file().namespace() + "/" + job.dump.file().pod(),
             Comparator.comparing((Job job) -> job.dump.identity().modifiedAt())
                     .thenComparing(job -> job.dump.location()));
     private final ExecutorService workers;
@@ -92,7 +98,8 @@ public final class DumpPipeline implements SettledDumps {
     @Inject
     DumpPipeline(PipelineSettings settings, DumpKeys keys, DumpUploader uploader, ManifestRecorder recorder,
             LocalCleanup cleanup, S3Health health, DumpClaims claims, DumpNotifier notifier, WatchRoot root,
-            WatchSettings watch, AgentMetrics metrics) {
+            WatchSettings watch, Watchdog watchdog, AgentMetrics metrics) {
+        this.watchdog = watchdog;
         this.root = root;
         this.settleTime = watch.settleTime();
         this.settings = settings;
@@ -109,8 +116,9 @@ public final class DumpPipeline implements SettledDumps {
     }
 
     public void start() {
-        for (int i = 0; i < settings.maxConcurrentDumps(); i++) {
-            workers.execute(this::work);
+        for (int i = 1; i <= settings.maxConcurrentDumps(); i++) {
+            String stage = "upload-" + i;
+            workers.execute(() -> work(watchdog.registerCurrentThread(stage)));
         }
     }
 
@@ -187,7 +195,7 @@ public final class DumpPipeline implements SettledDumps {
         queue.add(job);
     }
 
-    private void work() {
+    private void work(Heartbeat heartbeat) {
         while (!stopping) {
             Job job;
             try {
@@ -198,8 +206,13 @@ public final class DumpPipeline implements SettledDumps {
             }
             if (job != null) {
                 metrics.dumpsWaiting.dec();
-                if (!ship(job)) {
-                    return; // interrupted: shutting down
+                heartbeat.busy(job.dump.location()); // the uploader reports progress per chunk it reads
+                try {
+                    if (!ship(job)) {
+                        return; // interrupted: shutting down
+                    }
+                } finally {
+                    heartbeat.idle();
                 }
             }
         }
@@ -330,6 +343,8 @@ public final class DumpPipeline implements SettledDumps {
         S3_UNREACHABLE("s3", false),
         /** Access denied, no such bucket, bad credentials, other 4xx: only a person can change it. */
         S3_REFUSED("s3_refused", true),
+        /** Upload buffers could not be allocated (budget or direct memory): passes once other uploads end. */
+        MEMORY("memory", false),
         /** A JVM error (out of memory, a bug): retrying quickly would only repeat it. */
         ERROR("error", true),
         OTHER("other", false);
@@ -345,6 +360,9 @@ public final class DumpPipeline implements SettledDumps {
         static Failure of(Throwable failure) {
             if (failure instanceof Error) {
                 return ERROR;
+            }
+            if (failure instanceof BufferAllocationException) {
+                return MEMORY; // logged once per change of state by the buffer pool
             }
             if (failure instanceof java.nio.file.FileSystemException) {
                 return FILE;

@@ -5,6 +5,8 @@ import com.google.inject.Singleton;
 import io.dumpsink.agent.config.WatchSettings;
 import io.dumpsink.agent.fs.FileIdentity;
 import io.dumpsink.agent.fs.WatchRoot;
+import io.dumpsink.agent.health.Heartbeat;
+import io.dumpsink.agent.health.Watchdog;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.agent.watch.DumpFile;
 import io.dumpsink.agent.watch.FoundFiles;
@@ -54,15 +56,16 @@ public final class SettleTracker implements FoundFiles {
     private static final Logger log = LoggerFactory.getLogger(SettleTracker.class);
 
     private final WatchRoot root;
-    private final Path watchDir;
     private final Duration settleTime;
     private final Duration incompleteWait;
+    private final long maxDumpSize;
     private final SettledDumps next;
     private final Clock clock;
     private final AgentMetrics metrics;
     private final Map<Path, Pending> pending = new HashMap<>();
     private final Set<Path> rejected = new HashSet<>();
     private final ScheduledExecutorService executor;
+    private final Heartbeat heartbeat;
 
     private static final class Pending {
         List<String> fingerprint;
@@ -81,11 +84,13 @@ public final class SettleTracker implements FoundFiles {
     }
 
     @Inject
-    SettleTracker(WatchSettings settings, WatchRoot root, SettledDumps next, Clock clock, AgentMetrics metrics) {
+    SettleTracker(WatchSettings settings, WatchRoot root, SettledDumps next, Clock clock, AgentMetrics metrics,
+            Watchdog watchdog) {
+        this.heartbeat = watchdog.register("settle");
         this.root = root;
-        this.watchDir = settings.watchDir();
         this.settleTime = settings.settleTime();
         this.incompleteWait = settings.incompleteWait();
+        this.maxDumpSize = settings.maxDumpSize();
         this.next = next;
         this.clock = clock;
         this.metrics = metrics;
@@ -95,7 +100,7 @@ public final class SettleTracker implements FoundFiles {
     @Override
     public void found(Path relative) {
         try {
-            executor.execute(() -> observe(relative));
+            executor.execute(() -> watched(relative, () -> observe(relative)));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // shutting down: the next start's sweep finds the file again
         }
@@ -103,6 +108,16 @@ public final class SettleTracker implements FoundFiles {
 
     public void stop() {
         executor.shutdownNow();
+    }
+
+    /** Runs one step on the settle thread with its heartbeat busy, so the watchdog sees a step that never ends. */
+    private void watched(Path relative, Runnable step) {
+        heartbeat.busy(relative);
+        try {
+            step.run();
+        } finally {
+            heartbeat.idle();
+        }
     }
 
     private void observe(Path relative) {
@@ -118,6 +133,15 @@ public final class SettleTracker implements FoundFiles {
             if (rejected.add(relative)) {
                 metrics.filesSkipped.labelValues("not_regular").inc();
                 log.warn("Skipping path={} reason=not-a-regular-file (symlink, FIFO, socket or device)", relative);
+            }
+            return;
+        }
+        if (attributes.size() > maxDumpSize) {
+            pending.remove(relative);
+            if (rejected.add(relative)) {
+                metrics.filesSkipped.labelValues("too_big").inc();
+                log.warn("Skipping path={} reason=too-big size={} maxDumpSize={} (agent.max-dump-size); the file"
+                        + " stays on the node", relative, attributes.size(), maxDumpSize);
             }
             return;
         }
@@ -164,7 +188,7 @@ public final class SettleTracker implements FoundFiles {
         if (attributes == null) {
             return;
         }
-        if (!attributes.isRegularFile()) {
+        if (!attributes.isRegularFile() || attributes.size() > maxDumpSize) {
             observe(relative);
             return;
         }
@@ -257,14 +281,15 @@ public final class SettleTracker implements FoundFiles {
 
     private void schedule(Path relative, Pending entry, Duration delay) {
         entry.checkScheduled = true;
-        executor.schedule(() -> check(relative), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+        executor.schedule(() -> watched(relative, () -> check(relative)), Math.max(1, delay.toMillis()),
+                TimeUnit.MILLISECONDS);
     }
 
+    /** Read from the folder's descriptor; opening and deleting check it again on their own descriptors. */
     private int linkCount(Path relative) {
         try {
-            return (Integer) java.nio.file.Files.getAttribute(watchDir.resolve(relative), "unix:nlink",
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | UnsupportedOperationException e) {
+            return root.linkCount(relative);
+        } catch (IOException | RuntimeException e) {
             return Integer.MAX_VALUE; // cannot tell: treat as linked
         }
     }

@@ -1,10 +1,13 @@
 package io.dumpsink.agent.upload;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +60,31 @@ final class AttemptTasks {
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
             return true;
+        }
+    }
+
+    /**
+     * Waits for one task's result and throws what the task threw (a checked exception other than an
+     * {@link IOException} wrapped in one); a task cancelled because its attempt ended is an
+     * {@link InterruptedIOException}, so the attempt fails as interrupted I/O, which keeps the upload.
+     */
+    static <T> T await(Future<T> future) throws IOException, InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(cause);
+        } catch (CancellationException e) {
+            throw new InterruptedIOException("cancelled");
         }
     }
 

@@ -8,7 +8,7 @@ import java.io.IOException;
  *
  * <p>After success: a complete object exists at {@code key}, holding exactly the file's bytes as they were when
  * the dump settled (compressed as configured), and the result says what was stored. After a transient failure
- * (I/O, timeouts, 5xx) or an interruption: no object was completed, the parts stored so far and their journal are
+ * (I/O, timeouts, 5xx, no memory for buffers: {@link BufferAllocationException}) or an interruption: no object was completed, the parts stored so far and their journal are
  * kept, and calling again resumes after them. After any other failure: the multipart upload was aborted (best
  * effort: an unreachable store keeps it until the orphan sweep or the bucket's abort-incomplete rule removes it)
  * and calling again starts over. The local file is never modified. A

@@ -33,7 +33,7 @@ class UploadJournalTest {
         return new UploadJournal(new PipelineSettings(1, PipelineSettings.AfterUpload.DELETE,
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10)), Duration.ofSeconds(5), stateDir,
-                Duration.ofHours(1), Optional.empty()));
+                Duration.ofHours(1), Optional.empty(), Duration.ofMinutes(5)));
     }
 
     /** An entry with {@code parts} parts: writers of different lengths make a torn write show. */

@@ -3,6 +3,7 @@ package io.dumpsink.agent.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dumpsink.agent.AgentApp;
+import io.dumpsink.agent.config.BufferBudget;
 import io.dumpsink.agent.config.UploadSettings;
 import io.dumpsink.agent.fs.FileIdentity;
 import io.dumpsink.agent.settle.SettledDump;
@@ -59,7 +60,8 @@ class DumpKeysConcurrencyTest {
     void aKeyHandedOutIsNotHandedOutAgainUntilReleased() throws Exception {
         s3.createBucket();
         DumpKeys keys = new DumpKeys(s3.client, s3.settings(), new ClusterSettings("c", "n"),
-                new UploadSettings(UploadSettings.Compression.ZSTD, 3, 1, 64 * 1024, UploadSettings.MIN_PART_SIZE, 1));
+                new UploadSettings(UploadSettings.Compression.ZSTD, 3, 1, 64 * 1024, UploadSettings.MIN_PART_SIZE, 1,
+                        new BufferBudget(64L << 20, 2, 1)));
         Instant sameSecond = Instant.parse("2026-11-28T08:15:30Z");
         String plain = "c/n/ns/pod/2026-11-28/081530Z-a_b_x.hprof.zst";
         String second = "c/n/ns/pod/2026-11-28/081530Z-2-a_b_x.hprof.zst";
@@ -97,8 +99,8 @@ class DumpKeysConcurrencyTest {
         agent = new TestingAgent(s3, watch, tmp.resolve("state"))
                 .with("dumpsink.agent.max-concurrent-dumps", 4)
                 .start();
-        Dumps.await("every local file to be shipped and deleted", WAIT,
-                () -> COLLIDING.stream().noneMatch(name -> Files.exists(watch.resolve("ns/pod").resolve(name))));
+        // Claimed into the agent's folder first, deleted there once stored: the node is empty when all are done.
+        Dumps.await("every local file to be shipped and deleted", WAIT, () -> Dumps.nodeCopies(watch).isEmpty());
 
         List<String> manifestKeys = s3.keys().stream().filter(k -> k.endsWith(KeyLayout.MANIFEST_SUFFIX)).toList();
         assertThat(manifestKeys).as("one manifest per dump").hasSize(COLLIDING.size());

@@ -104,10 +104,15 @@ public final class Dumps {
 
     /** Regular files the node still holds below the watch dir, in pod folders and the claim folder. */
     public static List<Path> nodeCopies(Path watch) {
-        try (var files = Files.walk(watch)) {
-            return files.filter(Files::isRegularFile).toList();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        for (int attempt = 1; ; attempt++) {
+            try (var files = Files.walk(watch)) {
+                return files.filter(Files::isRegularFile).toList();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // The agent removed a claim folder while the walk was in it: walk again.
+                if (attempt == 10) {
+                    throw new IllegalStateException("cannot walk " + watch, e);
+                }
+            }
         }
     }
 

@@ -15,10 +15,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Loads the configuration once at startup: {@code reference.conf} of every module on the classpath, then the file
- * named by {@code -Dconfig.file} (if any), then system properties. Environment variables are wired in
- * {@code reference.conf} with HOCON's {@code ${?VAR}}, so a file still wins over the environment only when it sets
- * the key explicitly.
+ * Loads the configuration once at startup, in layers, each winning over the ones after it: system properties
+ * ({@code -Ddumpsink...}), then the deployment's environment variables in {@link #ENV_OVERRIDES} (set and not
+ * blank), then the file named by {@code -Dconfig.file} (if any), then {@code reference.conf} of every module on the
+ * classpath. So those variables win over the file, as the Helm chart needs: it sets them per pod. Other variables
+ * reach the config only through HOCON's {@code ${?VAR}}, resolved against the process environment: in a
+ * {@code reference.conf} (AWS_REGION) the file wins over them whenever it sets the key; in the file (the chart's
+ * secrets) they are the file's own values.
  *
  * <p>Every key under {@code dumpsink} must be one that some {@code reference.conf} declares: a misspelled key is
  * a startup error with a suggestion, never silently ignored. Sections owned by the other program (the agent does not
@@ -27,7 +30,7 @@ import java.util.TreeSet;
 public final class ConfigLoader {
     public static final String ROOT = "dumpsink";
     private static final Set<String> PROGRAM_SECTIONS = Set.of("agent", "presigner");
-    /** Environment variables that deployments set per pod; they win over the config file. */
+    /** Environment variables that deployments set per pod; they win over the config file, not over -D. */
     static final Map<String, String> ENV_OVERRIDES = Map.of(
             "DUMPSINK_CLUSTER", "dumpsink.cluster",
             "NODE_NAME", "dumpsink.node",

@@ -21,6 +21,7 @@ import java.util.Optional;
 public final class ConfigReader {
     private final Config config;
     private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     public ConfigReader(Config config) {
         this.config = config;
@@ -173,6 +174,31 @@ public final class ConfigReader {
             problem(key, "not a valid URL: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * True when {@code key} has a value from somewhere other than a {@code reference.conf} default (a config file,
+     * a system property, an environment variable): messages can then name what the user chose.
+     */
+    public boolean isSet(String key) {
+        try {
+            return !"reference.conf".equals(config.getValue(key).origin().resource());
+        } catch (ConfigException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Records a setting that was adjusted rather than refused, for the program to log once at startup next to the
+     * effective configuration.
+     */
+    public void warning(String key, String message) {
+        warnings.add(key + ": " + message + origin(key));
+    }
+
+    /** The warnings recorded so far, in order. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     /** Records a problem found by a settings record's own cross-field checks. */

@@ -44,8 +44,7 @@ public record Backoff(Duration initial, Duration max) {
                 return true;
             }
             if (t instanceof SdkServiceException service) {
-                int status = service.statusCode();
-                return status >= 500 || status == 408 || status == 429 || service.isThrottlingException();
+                return isTransientStatus(service.statusCode()) || service.isThrottlingException();
             }
             if (t instanceof IOException || t instanceof UncheckedIOException) {
                 return true;
@@ -55,5 +54,14 @@ public record Backoff(Duration initial, Duration max) {
             }
         }
         return false;
+    }
+
+    /**
+     * True for HTTP answers that go away by themselves: 5xx, 408 (request timeout) and 429 (too many requests).
+     * False for every other status, other 4xx above all: the same request gets the same answer until someone
+     * changes the configuration (a token, a URL).
+     */
+    public static boolean isTransientStatus(int status) {
+        return status >= 500 || status == 408 || status == 429;
     }
 }

@@ -54,6 +54,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void precedenceIsSystemPropertiesThenDeploymentVariablesThenTheFileThenReferenceConf() {
+        Config file = parse("""
+                dumpsink {
+                  cluster = file-cluster, node = file-node
+                  s3 { bucket = file-bucket, endpoint = "http://file:9000", region = eu-west-1 }
+                }""");
+        Map<String, String> environment = Map.of("DUMPSINK_CLUSTER", "env-cluster", "NODE_NAME", "env-node",
+                "DUMPSINK_S3_BUCKET", "env-bucket", "DUMPSINK_S3_ENDPOINT", "http://env:9000");
+        System.setProperty("dumpsink.s3.bucket", "property-bucket");
+        try {
+            Config loaded = ConfigLoader.load(file, environment);
+            assertThat(loaded.getString("dumpsink.cluster")).as("variable over file").isEqualTo("env-cluster");
+            assertThat(loaded.getString("dumpsink.node")).as("variable over file").isEqualTo("env-node");
+            assertThat(loaded.getString("dumpsink.s3.endpoint")).as("variable over file").isEqualTo("http://env:9000");
+            assertThat(loaded.getString("dumpsink.s3.bucket")).as("-D over variable").isEqualTo("property-bucket");
+            assertThat(loaded.getString("dumpsink.s3.region")).as("file over reference.conf").isEqualTo("eu-west-1");
+            assertThat(loaded.getBoolean("dumpsink.s3.path-style")).as("reference.conf").isFalse();
+        } finally {
+            System.clearProperty("dumpsink.s3.bucket");
+        }
+    }
+
+    @Test
+    void aBlankDeploymentVariableLeavesTheFilesValue() {
+        Config loaded = ConfigLoader.load(parse("dumpsink { cluster = file-cluster, s3.bucket = file-bucket }"),
+                Map.of("DUMPSINK_CLUSTER", "", "DUMPSINK_S3_BUCKET", "  "));
+        assertThat(loaded.getString("dumpsink.cluster")).isEqualTo("file-cluster");
+        assertThat(loaded.getString("dumpsink.s3.bucket")).isEqualTo("file-bucket");
+    }
+
+    @Test
     void everyBadValueIsReportedAtOnceNamingItsKey() {
         Config loaded = ConfigLoader.load(parse("""
                 dumpsink {

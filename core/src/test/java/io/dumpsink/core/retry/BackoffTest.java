@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -26,6 +27,14 @@ class BackoffTest {
         assertThat(Backoff.isTransient(s3(403, "AccessDenied"))).isFalse();
         assertThat(Backoff.isTransient(s3(404, "NoSuchUpload"))).isFalse();
         assertThat(Backoff.isTransient(new IllegalStateException("bug"))).isFalse();
+    }
+
+    @Test
+    void retriesServerErrorsTimeoutsAndThrottlingButNoOtherHttpAnswer() {
+        assertThat(IntStream.of(500, 502, 503, 504, 408, 429))
+                .allMatch(Backoff::isTransientStatus);
+        assertThat(IntStream.of(200, 204, 301, 400, 401, 403, 404, 410, 413))
+                .noneMatch(Backoff::isTransientStatus);
     }
 
     @Test

@@ -37,6 +37,10 @@ public final class ChatMessages {
             text.append('`').append(escape(m.fileName())).append("` — ").append(humanBytes(m.originalSize()))
                     .append(", stored ").append(humanBytes(m.storedSize())).append(" (").append(m.compression())
                     .append(")\n");
+            if (Boolean.FALSE.equals(m.complete())) {
+                text.append(":warning: Incomplete: the JVM stopped while writing it (killed mid-dump?); tools may"
+                        + " read only part of it\n");
+            }
             stable.ifPresent(uri -> text.append("<").append(uri).append("|Download> (stable link)\n"));
             text.append("<").append(presigned.url()).append("|Direct link> (expires ")
                     .append(presigned.expiresAt()).append(")");

@@ -1,0 +1,140 @@
+package io.dumpsink.agent.upload;
+
+import io.dumpsink.agent.fs.FileChangedException;
+import io.dumpsink.agent.health.Watchdog;
+import io.dumpsink.agent.journal.JournalEntry;
+import io.dumpsink.agent.metrics.AgentMetrics;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * Reads one dump front to back on the calling thread, once: every byte goes into the SHA-256 and, chunk by chunk
+ * in file order, through compression ({@link ChunkSlots}) and part assembly ({@link PartAssembler}) to the
+ * {@link PartSender}; it returns when every part is stored. When the store already has the first parts (a resumed
+ * upload), their input is only read again to rebuild the SHA-256. On failure it throws what the file, a compression
+ * or a part upload threw, and tasks it started may still run: ending them is the caller's ({@link UploadAttempt}).
+ */
+final class DumpReader {
+    private final SeekableByteChannel channel;
+    private final Path location;
+    private final long expectedSize;
+    private final Watchdog watchdog;
+    private final ChunkSlots slots;
+    private final PartAssembler parts;
+    private final PartSender sender;
+    private final UploadProgress progress;
+    private final AgentMetrics metrics;
+    private final MessageDigest sha256 = sha256();
+    private long bytesRead;
+
+    /** What was read and stored: the dump's size and SHA-256, the bytes stored, every part in number order. */
+    record Streamed(long bytesRead, String sha256, long bytesStored, List<CompletedPart> parts) {
+    }
+
+    DumpReader(SeekableByteChannel channel, Path location, long expectedSize, ChunkSlots slots, PartAssembler parts,
+            PartSender sender, UploadProgress progress, AgentMetrics metrics, Watchdog watchdog) {
+        this.channel = channel;
+        this.location = location;
+        this.expectedSize = expectedSize;
+        this.watchdog = watchdog;
+        this.slots = slots;
+        this.parts = parts;
+        this.sender = sender;
+        this.progress = progress;
+        this.metrics = metrics;
+    }
+
+    /**
+     * For a resumed upload: re-reads the input the stored parts cover, only to rebuild the SHA-256, and leaves the
+     * channel where the first missing part begins. Does nothing when no part is stored.
+     */
+    void rehashStoredPrefix(List<JournalEntry.Part> stored) throws IOException {
+        if (stored.isEmpty()) {
+            return;
+        }
+        JournalEntry.Part last = stored.get(stored.size() - 1);
+        ChunkSlot slot = slots.peek();
+        channel.position(0);
+        long remaining = last.inputEnd();
+        while (remaining > 0) {
+            ByteBuffer target = slot.input.clear();
+            target.limit((int) Math.min(target.capacity(), remaining));
+            int read = channel.read(target);
+            if (read < 0) {
+                throw new FileChangedException(location + " is shorter than its stored parts");
+            }
+            sha256.update(target.flip());
+            remaining -= read;
+        }
+        bytesRead = last.inputEnd();
+        progress.resumedAt(bytesRead);
+    }
+
+    /** Reads the rest of the file and waits until every part is stored. */
+    Streamed streamAll() throws IOException, InterruptedException {
+        boolean endOfFile = false;
+        while (!endOfFile) {
+            ChunkSlot slot = slots.poll();
+            if (slot == null) {
+                parts.append(slots.oldestFrame());
+                slot = slots.take();
+            }
+            slot.inputLength = readChunk(slot.input);
+            watchdog.progress(); // another chunk: this upload is moving
+            if (channel.size() != expectedSize) {
+                // Truncated or grown through a handle someone still holds (the file itself is claimed): noticed
+                // within a chunk, not after reading a sparse terabyte.
+                throw new FileChangedException(location + " changed size while being read: was " + expectedSize
+                        + ", now " + channel.size());
+            }
+            endOfFile = slot.inputLength < slot.input.capacity();
+            sha256.update(slot.input.duplicate().flip());
+            bytesRead += slot.inputLength;
+            slot.inputEnd = bytesRead;
+            metrics.bytesRead.inc(slot.inputLength);
+            if (slot.inputLength == 0 && bytesRead > 0) {
+                slots.free(slot); // nothing left; an empty file still gets its one (empty) frame
+                break;
+            }
+            if (slots.compressed()) {
+                slots.compress(slot);
+            } else {
+                slot.outputLength = slot.inputLength;
+                parts.append(slot);
+            }
+            progress.read(bytesRead, sender.bytesStored());
+        }
+        while (slots.compressing()) {
+            parts.append(slots.oldestFrame());
+        }
+        parts.finish();
+        List<CompletedPart> completed = sender.awaitAll();
+        progress.streamed(bytesRead, sender.bytesStored(), completed.size());
+        return new Streamed(bytesRead, HexFormat.of().formatHex(sha256.digest()), sender.bytesStored(), completed);
+    }
+
+    private int readChunk(ByteBuffer target) throws IOException {
+        target.clear();
+        while (target.hasRemaining()) {
+            if (channel.read(target) < 0) {
+                break;
+            }
+        }
+        return target.position();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

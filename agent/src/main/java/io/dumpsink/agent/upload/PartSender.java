@@ -1,0 +1,140 @@
+package io.dumpsink.agent.upload;
+
+import io.dumpsink.agent.journal.JournalEntry;
+import io.dumpsink.agent.journal.UploadJournal;
+import io.dumpsink.core.config.S3Settings;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * Uploads the parts of one multipart upload on the part-sender pool, numbered on from the parts its journal entry
+ * already holds, and journals each part the store has taken, with the input range it encodes.
+ *
+ * <p>A part is journaled only after the store returned its ETag, so after any failure the journal lists only parts
+ * the store has (a part stored but not journaled, when the agent dies in between, is sent again by the next
+ * attempt). Whether its upload succeeded or failed, once it returns the part's buffer is handed back through the
+ * callback given with it. A failed part fails the upload when it is awaited: by {@link #failFast()} or
+ * {@link #awaitAll()}. The calling thread numbers and sends parts; sender threads only upload and journal.
+ */
+final class PartSender {
+    private final S3Client s3;
+    private final String bucket;
+    private final String key;
+    private final String uploadId;
+    private final boolean contentMd5;
+    private final UploadJournal journal;
+    private final ExecutorService partSenders;
+    private final AttemptTasks tasks;
+    private final List<Future<CompletedPart>> sending = new ArrayList<>();
+    private final List<CompletedPart> completed = new ArrayList<>();
+    /** Written by sender threads, one stored part at a time. */
+    private JournalEntry entry;
+    private int lastNumber;
+    private long bytesStored;
+
+    PartSender(S3Client s3, String bucket, boolean contentMd5, UploadJournal journal, JournalEntry entry,
+            ExecutorService partSenders, AttemptTasks tasks) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.key = entry.key();
+        this.uploadId = entry.uploadId();
+        this.contentMd5 = contentMd5;
+        this.journal = journal;
+        this.entry = entry;
+        this.partSenders = partSenders;
+        this.tasks = tasks;
+        for (JournalEntry.Part part : entry.parts()) {
+            completed.add(CompletedPart.builder().partNumber(part.number()).eTag(part.etag()).build());
+            bytesStored += part.size();
+            lastNumber = part.number();
+        }
+    }
+
+    /**
+     * Whether each part needs a Content-MD5, so the store refuses a part corrupted on the way: when the SDK sends
+     * no checksum of its own (request-checksums resolved to when-required) over HTTPS, where SigV4 leaves the
+     * payload unsigned. Over plain HTTP the SDK signs each part's SHA-256, which the store verifies already.
+     */
+    static boolean needsContentMd5(S3Settings settings) {
+        return settings.checksumsWhenRequired()
+                && settings.endpoint().map(uri -> "https".equals(uri.getScheme())).orElse(true);
+    }
+
+    /** The number of the last part sent or stored before; 0 when there is none. */
+    int lastNumber() {
+        return lastNumber;
+    }
+
+    /** Bytes of all parts stored before and sent since, whether or not their uploads returned yet. */
+    long bytesStored() {
+        return bytesStored;
+    }
+
+    /**
+     * Uploads {@code content} (read only, from its position to its limit) as the next part, encoding the input
+     * bytes [{@code inputStart}, {@code inputEnd}); {@code whenReturned} runs on the sender thread once the upload
+     * returned, stored or not, and no longer reads the content.
+     */
+    void send(ByteBuffer content, long inputStart, long inputEnd, Runnable whenReturned) {
+        final int length = content.remaining();
+        final int number = ++lastNumber;
+        bytesStored += length;
+        sending.add(tasks.submit(partSenders, () -> {
+            try {
+                String md5 = contentMd5 ? md5Base64(content.duplicate()) : null;
+                UploadPartResponse response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                                .partNumber(number).contentLength((long) length).contentMD5(md5),
+                        RequestBody.fromContentProvider(() -> new ByteBufferInputStream(content.duplicate()),
+                                length, "application/octet-stream"));
+                journal(new JournalEntry.Part(number, response.eTag(), inputStart, inputEnd, length));
+                return CompletedPart.builder().partNumber(number).eTag(response.eTag()).build();
+            } finally {
+                whenReturned.run();
+            }
+        }));
+    }
+
+    /** Surfaces a part that already failed, instead of waiting for buffers that will never come back. */
+    void failFast() throws IOException, InterruptedException {
+        for (Future<CompletedPart> sent : sending) {
+            if (sent.isDone()) {
+                AttemptTasks.await(sent);
+            }
+        }
+    }
+
+    /** Waits for every part sent; all parts of the upload in number order, those stored before included. */
+    List<CompletedPart> awaitAll() throws IOException, InterruptedException {
+        for (Future<CompletedPart> sent : sending) {
+            completed.add(AttemptTasks.await(sent));
+        }
+        return completed;
+    }
+
+    /** Runs on sender threads: one journal write per stored part, in any order. */
+    private synchronized void journal(JournalEntry.Part stored) throws IOException {
+        entry = entry.withPart(stored);
+        journal.save(entry);
+    }
+
+    private static String md5Base64(ByteBuffer content) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(content);
+            return Base64.getEncoder().encodeToString(md5.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has MD5", e);
+        }
+    }
+}
