@@ -43,6 +43,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -100,24 +101,16 @@ class ContainerTierTest {
     PodContainer presigner;
     Path watch;
 
+    /** Why the tier cannot run on this machine, or null when it runs: each test is then skipped with it. */
+    String skipped;
+
     @BeforeAll
     @Timeout(value = 10, unit = TimeUnit.MINUTES) // the first run on a machine also debootstraps the stand-in base
     void runTheChartsPods() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")),
-                "container tier skipped: needs root (rootful podman; node folders owned by root as the kubelet makes them)");
-        Optional<String> unusable = Podman.unavailableReason();
-        assumeTrue(unusable.isEmpty(), () -> "container tier skipped: " + unusable.orElseThrow());
-        String base = Images.configuredBase();
-        boolean baseExists = podman.run(List.of("image", "exists", base)).ok();
-        assumeTrue(baseExists || base.equals(Images.STAND_IN_BASE) && onPath("debootstrap"),
-                () -> "container tier skipped: no image " + base + (base.equals(Images.STAND_IN_BASE)
-                        ? " and no debootstrap to make it; run eval \"$(tools/podman/setup.sh)\"" : ""));
-        if (baseExists) {
-            assumeCanRun(base); // before building anything
+        skipped = reasonToSkip();
+        if (skipped != null) {
+            return;
         }
-        images = Images.build("ct-" + String.format("%06x", new Random().nextInt(1 << 24)));
-        assumeCanRun(images.base());
-
         tmp = Files.createTempDirectory("container-tier");
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         s3 = EmbeddedS3.start(tmp.resolve("s3"), 0);
@@ -177,6 +170,36 @@ class ContainerTierTest {
         // The agent first: it creates the bucket, and the presigner is ready only once the bucket answers.
         agent.awaitProbe("readinessProbe", Duration.ofSeconds(90));
         presigner.awaitProbe("readinessProbe", Duration.ofSeconds(90));
+    }
+
+    @BeforeEach
+    void skipWhereContainersCannotRun() {
+        assumeTrue(skipped == null, () -> "container tier skipped: " + skipped);
+    }
+
+    /** Why podman cannot run the tier here, or null; builds the images once it can. */
+    String reasonToSkip() throws Exception {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "needs root (rootful podman; node folders owned by root as the kubelet makes them)";
+        }
+        Optional<String> unusable = Podman.unavailableReason();
+        if (unusable.isPresent()) {
+            return unusable.get();
+        }
+        String base = Images.configuredBase();
+        boolean baseExists = podman.run(List.of("image", "exists", base)).ok();
+        if (!baseExists && !(base.equals(Images.STAND_IN_BASE) && onPath("debootstrap"))) {
+            return "no image " + base + (base.equals(Images.STAND_IN_BASE)
+                    ? " and no debootstrap to make it; run eval \"$(tools/podman/setup.sh)\"" : "");
+        }
+        if (baseExists) {
+            Optional<String> cannotRun = podman.cannotRunReason(base); // before building anything
+            if (cannotRun.isPresent()) {
+                return cannotRun.get();
+            }
+        }
+        images = Images.build("ct-" + String.format("%06x", new Random().nextInt(1 << 24)));
+        return podman.cannotRunReason(images.base()).orElse(null);
     }
 
     @AfterAll
@@ -439,11 +462,6 @@ class ContainerTierTest {
         } catch (IOException e) {
             return java.util.Set.of();
         }
-    }
-
-    void assumeCanRun(String image) throws IOException {
-        Optional<String> cannotRun = podman.cannotRunReason(image);
-        assumeTrue(cannotRun.isEmpty(), () -> "container tier skipped: " + cannotRun.orElseThrow());
     }
 
     static boolean onPath(String program) {
