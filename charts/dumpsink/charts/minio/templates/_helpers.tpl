@@ -15,3 +15,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "minio.secretName" -}}
 {{- .Values.existingSecret | default (include "minio.fullname" .) -}}
 {{- end -}}
+{{- define "minio.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository .Values.image.tag -}}
+{{- end -}}
+{{- end -}}

@@ -151,6 +151,25 @@ class ChartTest {
     }
 
     @Test
+    void minioImageIsFullyConfigurable() throws Exception {
+        JsonNode defaults = find(render(Map.of()), "StatefulSet", "dumps-minio").orElseThrow();
+        assertThat(container(defaults).path("image").asText())
+                .as("the frozen default named in values.yaml").isEqualTo("quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z");
+        assertThat(defaults.path("spec").path("template").path("spec").has("imagePullSecrets")).isFalse();
+
+        String digest = "sha256:" + "ab".repeat(32);
+        JsonNode mirrored = find(render(Map.of("minio.image.repository", "registry.example.com/mirror/minio",
+                "minio.image.digest", digest, "minio.image.pullPolicy", "Always",
+                "minio.imagePullSecrets[0].name", "regcred")), "StatefulSet", "dumps-minio").orElseThrow();
+        assertThat(container(mirrored).path("image").asText()).isEqualTo("registry.example.com/mirror/minio@" + digest);
+        assertThat(container(mirrored).path("imagePullPolicy").asText()).isEqualTo("Always");
+        assertThat(mirrored.path("spec").path("template").path("spec").path("imagePullSecrets").get(0).path("name")
+                .asText()).isEqualTo("regcred");
+        assertThat(container(find(render(Map.of("minio.image.tag", "RELEASE.2030-01-01T00-00-00Z")), "StatefulSet",
+                "dumps-minio").orElseThrow()).path("image").asText()).endsWith(":RELEASE.2030-01-01T00-00-00Z");
+    }
+
+    @Test
     void externalStoreWithExistingSecretRendersNoMinio() throws Exception {
         List<JsonNode> manifests = render(Map.of("minio.enabled", false,
                 "s3.endpoint", "https://rgw.example.com", "s3.region", "eu-1", "s3.existingSecret", "s3-creds",
