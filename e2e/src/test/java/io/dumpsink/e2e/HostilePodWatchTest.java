@@ -149,6 +149,11 @@ class HostilePodWatchTest {
         return process.output().lines().filter(l -> l.contains(" WARN ")).count();
     }
 
+    /** The agent's WARN lines, printed with the figures: what an operator would have seen. */
+    static void printWarnings(ServiceProcess process) throws IOException {
+        process.output().lines().filter(l -> l.contains(" WARN ")).forEach(l -> System.out.println("agent: " + l));
+    }
+
     @Test
     void aPodMaking20000FoldersGetsBoundedWatchesAndAnotherPodsDumpShipsWithinSeconds() throws Exception {
         try (ServiceProcess agent = ServiceProcess.agent(writeConfig(), tmp.resolve("agent.log"))) {
@@ -184,6 +189,7 @@ class HostilePodWatchTest {
                     + " CPU %.1f s, good pod's dump %d ms before, %d ms during, %d ms after; WARN lines %d%n",
                     made, watches, watched, unwatched, cutoffs, rssBefore >> 20, rssAfter >> 20, cpu,
                     before.toMillis(), during.toMillis(), after.toMillis(), warnLines(agent));
+            printWarnings(agent);
 
             // watch dir, shop, good-1 and the hostile pod's 50 (its pod folder and 49 of its folders)
             assertThat(watches).isEqualTo((long) watched).isEqualTo(3 + 50);
@@ -225,6 +231,7 @@ class HostilePodWatchTest {
             System.out.printf("measured: storm (%s): agent CPU %.1f s in %.1f s, rescans %.0f, folder rescans %.0f,"
                     + " overflows %.0f, storm folders %.0f, WARN lines %d, good pod's dump %d ms during the storm%n",
                     renamed, cpu, seconds, rescans, folderRescans, overflows, storms, warns, during.toMillis());
+            printWarnings(agent);
 
             assertThat(renamed).startsWith("renamed");
             assertThat(storms).isGreaterThanOrEqualTo(1);
