@@ -128,6 +128,9 @@ final class WatchedFolders {
 
     /** Forgets {@code folder} and everything below it, and removes their watches. */
     void drop(Folder folder) {
+        if (folder.dropped) {
+            return;
+        }
         for (Folder child : new ArrayList<>(folder.children.values())) {
             drop(child);
         }
