@@ -48,7 +48,23 @@ public final class AgentMetrics {
             .help("Already-stored files deleted to get under agent.max-local-bytes (after-upload = keep)")
             .register(registry);
     public final Counter rescans = Counter.builder().name("dumpsink_watch_rescans_total")
-            .help("Full rescans of the watch dir completed (startup sweep, periodic, after an overflow)")
+            .help("Rescans of the watch dir completed (the startup sweep and every agent.rescan-interval)")
+            .register(registry);
+    public final Gauge watchedDirs = Gauge.builder().name("dumpsink_watched_dirs")
+            .help("Folders with an inotify watch now (each takes one of root's fs.inotify.max_user_watches)")
+            .register(registry);
+    public final Gauge unwatchedDirs = Gauge.builder().name("dumpsink_unwatched_dirs")
+            .help("Folders seen by the last rescan without an inotify watch (beyond agent.max-watched-dirs or"
+                    + " max-watched-dirs-per-pod, in an event storm, or refused by the kernel): listed at every"
+                    + " rescan").register(registry);
+    public final Counter watchScanCutoffs = Counter.builder().name("dumpsink_watch_scan_cutoffs_total")
+            .help("Scans of a pod's folders stopped at agent.max-entries-per-pod: the rest was not looked at in"
+                    + " that scan").register(registry);
+    public final Counter watchStormFolders = Counter.builder().name("dumpsink_watch_storm_folders_total")
+            .help("Folders unwatched for a rescan interval because their pod created names faster than"
+                    + " agent.max-pod-events-per-second").register(registry);
+    public final Counter watchFolderRescans = Counter.builder().name("dumpsink_watch_folder_rescans_total")
+            .help("Folders listed again between rescans because their events were lost (overflow, storm)")
             .register(registry);
     public final Counter bufferAllocationFailures = Counter.builder()
             .name("dumpsink_buffer_allocation_failures_total")
@@ -56,7 +72,8 @@ public final class AgentMetrics {
                     + " memory (the dump stays and is retried; /readyz shows the memory condition)")
             .register(registry);
     public final Counter watchOverflows = Counter.builder().name("dumpsink_watch_overflows_total")
-            .help("inotify queue overflows (each triggers a full rescan)").register(registry);
+            .help("inotify event overflows, counted per folder that lost events (each such folder is looked at"
+                    + " again after agent.overflow-rescan-delay)").register(registry);
 
     public final Gauge ready = Gauge.builder().name("dumpsink_ready")
             .help("1 while /readyz answers 200: started, and no condition below is set").register(registry);
