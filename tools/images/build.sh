@@ -74,6 +74,8 @@ if [ "$revision" != unknown ] && [ -n "$(git status --porcelain --untracked-file
   revision=$revision-dirty
 fi
 source_url=$(git remote get-url origin 2>/dev/null | sed -E 's#^git@([^:]+):#https://\1/#; s#\.git$##' || true)
+# A clone of a local folder (CI clones one) has a path for its origin: that is no source anyone can open.
+[[ $source_url == https://* ]] || source_url=""
 source_url=${source_url:-$(sed -n 's/^home: *//p' charts/dumpsink/Chart.yaml)}
 
 build_args=(--label "org.opencontainers.image.version=$version" --label "org.opencontainers.image.revision=$revision"
