@@ -125,7 +125,7 @@ done
 stop_agent
 
 # --- presigner: link requests per second against the same S3Proxy ------------------------------------------------
-LINK_KEY=$(grep -o 'Dump stored path=[^ ]* key=[^ ]*' "$WORK/agent-main.log" | head -1 | sed 's/.*key=//')
+LINK_KEY=$(grep -o 'Dump stored path=[^ ]* location=[^ ]* key=[^ ]*' "$WORK/agent-main.log" | head -1 | sed 's/.*key=//')
 LINK_TOKEN=bench-token-0123456789abcdef
 cat > "$WORK/presigner.conf" <<CONF
 dumpsink {

@@ -98,7 +98,8 @@ public final class LocalRun {
                   mkdir -p %s/demo/my-pod && cp /path/to/heap.hprof %s/demo/my-pod/
                 or start any JVM with -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=<that folder>/
 
-                Find it (the local file disappears once it is stored and verified):
+                Find it (the agent moves the file into .dumpsink-claimed/ at once, so the app can write its next dump,
+                and deletes it there once it is stored and verified):
                   AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s \\
                       aws --endpoint-url %s s3 ls --recursive s3://dumps/
                   curl -H 'Authorization: Bearer %s' http://127.0.0.1:%d/api/v1/dumps

@@ -253,8 +253,8 @@ public final class DumpPipeline implements SettledDumps {
             double seconds = (System.nanoTime() - started) / 1e9;
             metrics.dumpsUploaded.inc();
             metrics.uploadSeconds.observe(seconds);
-            log.info("Dump stored path={} key={} originalSize={} storedSize={} sha256={} seconds={}", relative,
-                    manifest.key(), manifest.originalSize(), manifest.storedSize(), manifest.sha256(),
+            log.info("Dump stored path={} location={} key={} originalSize={} storedSize={} sha256={} seconds={}",
+                    dump.file().relative(), relative, manifest.key(), manifest.originalSize(), manifest.storedSize(), manifest.sha256(),
                     String.format("%.2f", seconds));
             return true;
         } catch (FileChangedException e) {
