@@ -115,8 +115,15 @@ public final class DumpClaims {
 
     /** After the claimed file was deleted: removes its now empty folders. */
     public void released(SettledDump dump) {
-        if (dump.claimed() && dump.location().getParent() != null) {
-            root.deleteEmptyFolders(dump.location().getParent(), CLAIM_ROOT);
+        if (dump.claimed()) {
+            released(dump.location());
+        }
+    }
+
+    /** After a file at {@code location} (below the watch dir) was deleted: removes its claim folders if empty. */
+    public void released(Path location) {
+        if (location.startsWith(CLAIM_ROOT) && location.getParent() != null) {
+            root.deleteEmptyFolders(location.getParent(), CLAIM_ROOT);
         }
     }
 

@@ -3,6 +3,7 @@ package io.dumpsink.agent.cleanup;
 import io.dumpsink.core.lifecycle.Threads;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import io.dumpsink.agent.claim.DumpClaims;
 import io.dumpsink.agent.config.PipelineSettings;
 import io.dumpsink.agent.config.WatchSettings;
 import io.dumpsink.agent.fs.FileChangedException;
@@ -41,6 +42,7 @@ public final class DiskPressure {
     private static final Logger log = LoggerFactory.getLogger(DiskPressure.class);
     private final WatchSettings watch;
     private final WatchRoot root;
+    private final DumpClaims claims;
     private final long cap;
     private final DumpPipeline pipeline;
     private final AgentMetrics metrics;
@@ -50,7 +52,9 @@ public final class DiskPressure {
     private boolean overCap;
 
     @Inject
-    DiskPressure(WatchSettings watch, WatchRoot root, PipelineSettings settings, DumpPipeline pipeline, AgentMetrics metrics) {
+    DiskPressure(WatchSettings watch, WatchRoot root, DumpClaims claims, PipelineSettings settings,
+            DumpPipeline pipeline, AgentMetrics metrics) {
+        this.claims = claims;
         this.watch = watch;
         this.root = root;
         this.cap = settings.maxLocalBytes().orElse(Long.MAX_VALUE);
@@ -100,6 +104,7 @@ public final class DiskPressure {
             }
             try {
                 root.deleteIfUnchanged(file.relative, file.identity);
+                claims.released(file.relative);
                 pipeline.forgetKept(file.relative, file.identity);
                 total -= file.size;
                 metrics.keptFilesEvicted.inc();

@@ -91,6 +91,14 @@ public final class DumpPipeline implements SettledDumps {
         int failures;
         /** The failure class last logged for this dump: a dump logs again only when its trouble changes. */
         Object lastLogged;
+        /** This attempt's key lookup (a read) reached S3, which then counted as the end of an outage. */
+        boolean answered;
+        /**
+         * An earlier attempt's read reached S3 and a write then failed as unreachable (a store that serves reads
+         * but fails writes: a full disk, SlowDown on PUT): reads no longer count as the end of an outage for this
+         * dump, so its retries do not flip the outage state (and the log, and /readyz) back and forth.
+         */
+        boolean writesFailAfterReads;
 
         Job(SettledDump dump) {
             this.dump = dump;
@@ -228,7 +236,10 @@ public final class DumpPipeline implements SettledDumps {
         metrics.uploadsInFlight.inc();
         try {
             DumpKeys.Allocation allocation = keys.allocate(dump);
-            health.answered(); // an outage is over as soon as S3 answers, not when the whole dump is in
+            job.answered = !job.writesFailAfterReads;
+            if (job.answered) {
+                health.answered(); // an outage is over as soon as S3 answers, not when the whole dump is in
+            }
             Manifest manifest;
             Optional<Manifest> stored = allocation.alreadyStored();
             if (stored.isPresent()) {
@@ -291,6 +302,9 @@ public final class DumpPipeline implements SettledDumps {
 
     private void retryLater(Job job, Throwable failure) {
         job.failures++;
+        if (job.answered && Failure.of(failure) == Failure.S3_UNREACHABLE) {
+            job.writesFailAfterReads = true;
+        }
         Failure kind = Failure.of(failure);
         Duration delay = (kind.permanent ? settings.retryPermanent() : settings.retry()).delay(job.failures);
         Path path = job.dump.file().relative();
