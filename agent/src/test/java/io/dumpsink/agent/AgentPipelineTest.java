@@ -255,6 +255,27 @@ class AgentPipelineTest {
     }
 
     @Test
+    void aKeptDumpWhoseObjectVanishedIsShippedAgainUnderTheNextName() throws Exception {
+        agent = agentConfig().with("dumpsink.agent.after-upload", "keep").start();
+        Path pod = Files.createDirectories(watch.resolve("ns/pod"));
+        Files.write(pod.resolve("core.7"), "a core file".getBytes());
+        Dumps.await("the manifest", WAIT, () -> manifestKeys().size() == 1);
+        Manifest first = manifest(manifestKeys().get(0));
+        agent.stop();
+        agent = null;
+        // The object expired (or was deleted by hand) while its manifest stayed.
+        s3.client.deleteObject(b -> b.bucket(TestingS3.BUCKET).key(first.key()));
+
+        agent = agentConfig().with("dumpsink.agent.after-upload", "keep").start(); // recovers the kept copy
+        Dumps.await("a second manifest", WAIT, () -> manifestKeys().size() == 2);
+        Manifest second = manifestKeys().stream().map(this::manifest).filter(m -> !m.key().equals(first.key()))
+                .findFirst().orElseThrow();
+        assertThat(second.key()).endsWith("Z-2-core.7.zst");
+        assertThat(Dumps.unzstd(s3.get(second.key()))).asString().isEqualTo("a core file");
+        assertThat(second.sourceIdentity()).isEqualTo(first.sourceIdentity());
+    }
+
+    @Test
     void filesOutsideThePodLayoutBelongToUnknown() throws Exception {
         agent = agentConfig().start();
         Files.write(watch.resolve("stray.hprof"), "stray".getBytes());

@@ -17,12 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Chooses the object key for a dump so that no dump ever overwrites another: the plain layout name first, then
  * {@code -2}, {@code -3}, ... while a manifest for a different file already holds the name. A manifest for this
  * very file (same device, inode, size and time) means an earlier run already stored it, for example when the agent
- * died between writing the manifest and deleting the file: then nothing is uploaded again.
+ * died between writing the manifest and deleting the file: then nothing is uploaded again, provided its object is
+ * still there (a HEAD); if the object is gone, the file is shipped again under the next name.
  *
  * <p>An object without a manifest is an earlier attempt that never finished; it is not a dump yet and its key may
  * be reused.
@@ -106,11 +108,28 @@ public final class DumpKeys {
                 return new Allocation(key, Optional.empty());
             }
             reserved.remove(key);
-            if (taken.manifest() != null && dump.identity().describe().equals(taken.manifest().sourceIdentity())) {
+            if (taken.manifest() != null && dump.identity().describe().equals(taken.manifest().sourceIdentity())
+                    && objectExists(key)) {
                 return new Allocation(key, Optional.of(taken.manifest()));
             }
+            // A manifest for this very file whose object is gone (expired a day before its manifest, deleted by
+            // hand): the dump is not stored any more. Its name stays taken; the file goes to the next one.
         }
         throw new IOException("more than " + MAX_ATTEMPTS + " dumps named " + flatName + " in the same second");
+    }
+
+    private boolean objectExists(String key) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false; // HEAD answers carry no error code: a bare 404
+            }
+            throw e;
+        }
     }
 
     /** Whether a manifest holds the name, and which (null when it cannot be read: then it is someone else's). */
