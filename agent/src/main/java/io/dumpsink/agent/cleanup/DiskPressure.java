@@ -9,15 +9,14 @@ import io.dumpsink.agent.config.WatchSettings;
 import io.dumpsink.agent.fs.FileChangedException;
 import io.dumpsink.agent.fs.FileIdentity;
 import io.dumpsink.agent.fs.WatchRoot;
+import io.dumpsink.agent.settle.IncludedNames;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.agent.pipeline.DumpPipeline;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -46,7 +45,7 @@ public final class DiskPressure {
     private final long cap;
     private final DumpPipeline pipeline;
     private final AgentMetrics metrics;
-    private final List<PathMatcher> include;
+    private final IncludedNames include;
     private final ScheduledExecutorService executor =
             Executors.newSingleThreadScheduledExecutor(Threads.named("dumpsink-disk"));
     private boolean overCap;
@@ -60,8 +59,7 @@ public final class DiskPressure {
         this.cap = settings.maxLocalBytes().orElse(Long.MAX_VALUE);
         this.pipeline = pipeline;
         this.metrics = metrics;
-        this.include = watch.include().stream()
-                .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
+        this.include = new IncludedNames(watch.include());
     }
 
     public void start() {
@@ -136,7 +134,7 @@ public final class DiskPressure {
                 new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                        if (attributes.isRegularFile() && include.stream().anyMatch(m -> m.matches(file.getFileName()))) {
+                        if (attributes.isRegularFile() && include.matches(file.getFileName().toString())) {
                             found.add(new Found(base.relativize(file), FileIdentity.of(attributes), attributes.size()));
                         }
                         return FileVisitResult.CONTINUE;

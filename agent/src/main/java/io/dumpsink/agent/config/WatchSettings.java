@@ -27,13 +27,6 @@ public record WatchSettings(Path watchDir, Duration settleTime, Duration incompl
             Duration repeatedWarningInterval) {
     }
 
-    /** Whether a file of this name is shipped: it matches an include glob, or is a heap dump segment of one. */
-    public boolean includes(String fileName) {
-        java.nio.file.Path name = java.nio.file.Path.of(io.dumpsink.agent.settle.DumpNames.mainName(fileName));
-        return include.stream().anyMatch(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)
-                .matches(name));
-    }
-
     public static WatchSettings from(ConfigReader r) {
         Path watchDir = Path.of(r.nonBlank("dumpsink.agent.watch-dir", "set the host folder pods write dumps to"))
                 .toAbsolutePath().normalize();

@@ -302,10 +302,10 @@ public final class DumpPipeline implements SettledDumps {
 
     private void retryLater(Job job, Throwable failure) {
         job.failures++;
-        if (job.answered && Failure.of(failure) == Failure.S3_UNREACHABLE) {
+        Failure kind = Failure.of(failure);
+        if (job.answered && kind == Failure.S3_UNREACHABLE) {
             job.writesFailAfterReads = true;
         }
-        Failure kind = Failure.of(failure);
         Duration delay = (kind.permanent ? settings.retryPermanent() : settings.retry()).delay(job.failures);
         Path path = job.dump.file().relative();
         metrics.dumpsFailed.labelValues(kind.label).inc();

@@ -59,7 +59,7 @@ public final class SettleTracker implements FoundFiles {
     private final Duration settleTime;
     private final Duration incompleteWait;
     private final long maxDumpSize;
-    private final java.util.function.Predicate<String> include;
+    private final IncludedNames include;
     private final SettledDumps next;
     private final Clock clock;
     private final AgentMetrics metrics;
@@ -97,7 +97,7 @@ public final class SettleTracker implements FoundFiles {
         this.settleTime = settings.settleTime();
         this.incompleteWait = settings.incompleteWait();
         this.maxDumpSize = settings.maxDumpSize();
-        this.include = settings::includes;
+        this.include = new IncludedNames(settings.include());
         this.next = next;
         this.clock = clock;
         this.metrics = metrics;
@@ -135,7 +135,7 @@ public final class SettleTracker implements FoundFiles {
      */
     public void resettle(SettledDump claimed) {
         Path location = claimed.location();
-        if (!include.test(claimed.file().fileName())) {
+        if (!include.matches(claimed.file().fileName())) {
             log.warn("Skipping claimed path={} location={} reason=not-included (it stays in the claim folder)",
                     claimed.file().relative(), location);
             metrics.filesSkipped.labelValues("not_included").inc();

@@ -10,6 +10,7 @@ import io.dumpsink.agent.claim.DumpClaims;
 import io.dumpsink.agent.config.WatchSettings;
 import io.dumpsink.agent.fs.WatchRoot;
 import io.dumpsink.agent.metrics.AgentMetrics;
+import io.dumpsink.agent.settle.IncludedNames;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -17,7 +18,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
@@ -69,7 +69,7 @@ public final class DirectoryWatcher {
     private final AgentMetrics metrics;
     private final WatchRoot root;
     private final Clock clock;
-    private final List<PathMatcher> include;
+    private final IncludedNames include;
     private final RepeatedWarning overflowWarning;
     private final RepeatedWarning stormWarning;
     private final RepeatedWarning failureWarning;
@@ -96,9 +96,7 @@ public final class DirectoryWatcher {
         this.metrics = metrics;
         this.root = root;
         this.clock = clock;
-        this.include = settings.include().stream()
-                .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob))
-                .toList();
+        this.include = new IncludedNames(settings.include());
         this.overflowWarning = warning("Watch events lost (queue overflow) path={}; folders whose change time moved"
                 + " are listed again after overflowRescanDelay={}");
         this.stormWarning = warning("Event storm pod={} path={} maxPodEventsPerSecond={}: the folder is not watched"

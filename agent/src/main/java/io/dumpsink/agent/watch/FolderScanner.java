@@ -2,7 +2,7 @@ package io.dumpsink.agent.watch;
 
 import io.dumpsink.agent.claim.DumpClaims;
 import io.dumpsink.agent.metrics.AgentMetrics;
-import io.dumpsink.agent.settle.DumpNames;
+import io.dumpsink.agent.settle.IncludedNames;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
@@ -11,7 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -46,7 +44,7 @@ final class FolderScanner {
 
     private final Path watchDir;
     private final int maxDepth;
-    private final List<PathMatcher> include;
+    private final IncludedNames include;
     private final WatchedFolders folders;
     private final FoundFiles found;
     private final Consumer<Path> podFolderFound;
@@ -63,7 +61,7 @@ final class FolderScanner {
     private record FolderStat(Object fileKey, FileTime ctime) {
     }
 
-    FolderScanner(Path watchDir, int maxDepth, List<PathMatcher> include, WatchedFolders folders, FoundFiles found,
+    FolderScanner(Path watchDir, int maxDepth, IncludedNames include, WatchedFolders folders, FoundFiles found,
             Consumer<Path> podFolderFound, AgentMetrics metrics, Clock clock, RepeatedWarning cut) {
         this.watchDir = watchDir;
         this.maxDepth = maxDepth;
@@ -141,13 +139,7 @@ final class FolderScanner {
 
     /** Whether a file of this name would be reported: it matches an include glob, or is a segment of one. */
     boolean matches(String fileName) {
-        Path main = Path.of(DumpNames.mainName(fileName));
-        for (PathMatcher matcher : include) {
-            if (matcher.matches(main)) {
-                return true;
-            }
-        }
-        return false;
+        return include.matches(fileName);
     }
 
     private void visit(Folder folder, boolean listAll, ScanBudget budget) {
