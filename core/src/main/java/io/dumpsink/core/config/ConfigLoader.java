@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * secrets) they are the file's own values.
  *
  * <p>Every key under {@code dumpsink} must be one that some {@code reference.conf} declares: a misspelled key is
- * a startup error with a suggestion, never silently ignored. Sections owned by the other program (the agent does not
+ * a startup error with a suggestion, never silently ignored. {@link ConfigReader} reports such keys together with
+ * every bad or missing value, so one run shows every mistake. Sections owned by the other program (the agent does not
  * ship the presigner's reference.conf) are skipped, so both programs can read the same file.
  */
 public final class ConfigLoader {
@@ -72,10 +73,7 @@ public final class ConfigLoader {
                 .withFallback(application)
                 .withFallback(reference)
                 .resolve());
-        List<String> unknown = unknownKeys(merged, reference);
-        if (!unknown.isEmpty()) {
-            throw new InvalidConfigException(unknown);
-        }
+        // Unknown keys are not thrown here: the ConfigReader reports them together with every bad value.
         return merged;
     }
 
