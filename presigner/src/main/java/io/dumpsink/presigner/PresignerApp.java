@@ -42,7 +42,7 @@ public final class PresignerApp implements Launcher.Service {
     /** @throws io.dumpsink.core.config.InvalidConfigException when the configuration is wrong */
     public static PresignerApp create(Config config, Module... overrides) {
         PresignerConfig presignerConfig = PresignerConfig.from(config);
-        log.info("Effective configuration:\n{}", ConfigLoader.describe(config));
+        ConfigLoader.logEffective("presigner", config);
         List<Module> modules = new ArrayList<>();
         modules.add(new AbstractModule() {
             @Override

@@ -37,6 +37,11 @@ public final class ConfigLoader {
             "NODE_NAME", "dumpsink.node",
             "DUMPSINK_S3_BUCKET", "dumpsink.s3.bucket",
             "DUMPSINK_S3_ENDPOINT", "dumpsink.s3.endpoint");
+    /**
+     * The logger the effective configuration goes to, once per program at startup: its own name, so a launcher
+     * that writes it elsewhere (the local run: a file) can turn this one block off without losing other lines.
+     */
+    public static final String EFFECTIVE_CONFIG_LOGGER = "io.dumpsink.config.effective";
     private static final List<String> SECRET_WORDS = List.of("secret", "token", "password", "webhook", "access-key");
 
     private ConfigLoader() {
@@ -117,6 +122,12 @@ public final class ConfigLoader {
 
     private static String prefixed(String suggestion) {
         return suggestion.replace("did you mean '", "did you mean '" + ROOT + ".");
+    }
+
+    /** Logs {@link #describe} once, at INFO, to {@link #EFFECTIVE_CONFIG_LOGGER}. */
+    public static void logEffective(String program, Config config) {
+        org.slf4j.LoggerFactory.getLogger(EFFECTIVE_CONFIG_LOGGER)
+                .info("Effective configuration program={}:\n{}", program, describe(config));
     }
 
     /** The effective {@code dumpsink} configuration as HOCON, secrets replaced by {@code ***}, for one startup log. */
