@@ -58,7 +58,7 @@ class S3ProxyAgentJarTest extends AgentJarScenario {
         Path config = writeConfig(watch, "dumpsink.s3.create-bucket = false");
         try (ServiceProcess agent = ServiceProcess.agent(config, tmp.resolve("agent.log"))) {
             assertThat(agent.awaitExit(Duration.ofSeconds(15))).isEqualTo(3);
-            assertThat(agent.output()).contains("dumpsink.s3.bucket: bucket 'dumps' does not exist");
+            assertThat(agent.output()).contains("Cannot start: dumpsink.s3.bucket: no such bucket 'dumps' at ");
         }
     }
 }
