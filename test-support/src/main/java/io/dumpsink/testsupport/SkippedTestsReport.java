@@ -26,7 +26,7 @@ public final class SkippedTestsReport implements TestExecutionListener {
     private TestPlan plan;
 
     @Override
-    public void testPlanExecutionStarted(TestPlan testPlan) {
+    public synchronized void testPlanExecutionStarted(TestPlan testPlan) {
         plan = testPlan;
         skipped.clear();
     }
@@ -46,17 +46,26 @@ public final class SkippedTestsReport implements TestExecutionListener {
 
     @Override
     public synchronized void testPlanExecutionFinished(TestPlan testPlan) {
-        if (skipped.isEmpty()) {
+        List<String> report = report();
+        if (report.isEmpty()) {
             return;
         }
         // Straight to the process's stderr: surefire sends System.out/err of a test run to report files
         // (redirectTestOutputToFile), and it shows its forked JVM's own stderr on the console.
         PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        console.println("[SKIPPED] " + skipped.size() + " test(s) did not run here:");
-        for (String line : skipped) {
-            console.println("[SKIPPED]   " + line);
-        }
+        report.forEach(console::println);
         console.flush();
+    }
+
+    /** The lines printed at the end of the run: none when nothing was skipped. */
+    synchronized List<String> report() {
+        if (skipped.isEmpty()) {
+            return List.of();
+        }
+        List<String> report = new ArrayList<>();
+        report.add("[SKIPPED] " + skipped.size() + " test(s) did not run here:");
+        skipped.forEach(line -> report.add("[SKIPPED]   " + line));
+        return report;
     }
 
     private String name(TestIdentifier test) {
