@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import io.dumpsink.core.config.ConfigLoader;
+import io.dumpsink.core.config.S3Settings;
 import io.dumpsink.core.lifecycle.StartupException;
+import io.dumpsink.core.s3.S3Clients;
 import io.dumpsink.embedded.EmbeddedS3;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The presigner checks its bucket before it serves, and a failure is one line naming the key to fix. */
 class PresignerStartupTest {
@@ -51,10 +55,9 @@ class PresignerStartupTest {
 
     @Test
     void wrongKeysStopStartupWithOneLine() throws Exception {
-        try (var client = io.dumpsink.core.s3.S3Clients.create(new io.dumpsink.core.config.S3Settings(
-                java.util.Optional.of(s3.endpoint()), EmbeddedS3.REGION, "dumps", true, EmbeddedS3.ACCESS_KEY,
-                EmbeddedS3.SECRET_KEY, io.dumpsink.core.config.S3Settings.RequestChecksums.AUTO, false,
-                java.util.Optional.empty()), 1)) {
+        try (S3Client client = S3Clients.create(new S3Settings(Optional.of(s3.endpoint()), EmbeddedS3.REGION,
+                "dumps", true, EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, S3Settings.RequestChecksums.AUTO, false,
+                Optional.empty()), 1)) {
             client.createBucket(b -> b.bucket("dumps"));
         }
         PresignerApp presigner = presigner("wrong-secret");
