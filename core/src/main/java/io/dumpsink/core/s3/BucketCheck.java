@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -63,6 +64,11 @@ public final class BucketCheck {
         try {
             s3.createBucket(b -> b.bucket(bucket));
             log.info("Bucket created bucket={} endpoint={}", bucket, settings.describeEndpoint());
+            return Optional.empty();
+        } catch (BucketAlreadyOwnedByYouException e) {
+            // The agent and the presigner start together and may both create it: the other one was first.
+            log.info("Bucket reachable bucket={} endpoint={} createdBy=another process", bucket,
+                    settings.describeEndpoint());
             return Optional.empty();
         } catch (S3Exception | SdkClientException e) {
             return Optional.of(describe(e, settings));
