@@ -40,7 +40,7 @@ public final class AgentApp implements Launcher.Service {
      */
     public static AgentApp create(Config config, Module... overrides) {
         AgentConfig agentConfig = AgentConfig.from(config);
-        log.info("Effective configuration:\n{}", ConfigLoader.describe(config));
+        ConfigLoader.logEffective("agent", config);
         agentConfig.warnings().forEach(warning -> log.warn("Setting adjusted {}", warning));
         log.info("Upload buffers {}", agentConfig.upload().describeBuffers());
         List<Module> modules = new ArrayList<>();

@@ -48,7 +48,7 @@ class AgentStartupTest {
     void missingBucketWithoutCreateBucketNamesTheSetting() {
         assertThatThrownBy(() -> agent().with("dumpsink.s3.create-bucket", false).start())
                 .isInstanceOf(StartupException.class)
-                .hasMessageContaining("dumpsink.s3.bucket: bucket 'dumps' does not exist")
+                .hasMessageContaining("dumpsink.s3.bucket: no such bucket 'dumps'")
                 .hasMessageContaining("dumpsink.s3.create-bucket = true");
     }
 
@@ -61,7 +61,8 @@ class AgentStartupTest {
         long started = System.nanoTime();
         assertThatThrownBy(() -> agent().with("dumpsink.s3.endpoint", "http://127.0.0.1:" + closedPort).start())
                 .isInstanceOf(StartupException.class)
-                .hasMessageContaining("dumpsink.s3.endpoint: cannot reach http://127.0.0.1:" + closedPort);
+                .hasMessage("dumpsink.s3.endpoint: connection refused by 127.0.0.1:" + closedPort
+                        + "; is the store running, and is the port right?");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
     }
 
@@ -69,8 +70,8 @@ class AgentStartupTest {
     void refusedCredentialsNameTheCredentialSettings() {
         assertThatThrownBy(() -> agent().with("dumpsink.s3.secret-key", "wrong").start())
                 .isInstanceOf(StartupException.class)
-                .hasMessageContaining("dumpsink.s3.access-key / dumpsink.s3.secret-key: access to bucket 'dumps'")
-                .hasMessageContaining("refused");
+                .hasMessageContaining("dumpsink.s3.access-key / dumpsink.s3.secret-key: access denied to bucket"
+                        + " 'dumps'");
     }
 
     @Test
@@ -79,6 +80,42 @@ class AgentStartupTest {
         assertThatThrownBy(() -> AgentApp.create(config.config()).start())
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("dumpsink.agent.watch-dir: " + tmp.resolve("absent") + " does not exist");
+    }
+
+    @Test
+    void missingWatchDirAndUnreachableStoreAreBothReportedInOneRun() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        TestingAgent config = agent().with("dumpsink.agent.watch-dir", tmp.resolve("absent").toString())
+                .with("dumpsink.s3.endpoint", "http://127.0.0.1:" + closedPort);
+        assertThatThrownBy(() -> AgentApp.create(config.config()).start())
+                .isInstanceOf(StartupException.class)
+                .hasMessage("2 problems:\n"
+                        + "  - dumpsink.agent.watch-dir: " + tmp.resolve("absent") + " does not exist or is not a"
+                        + " folder; create it (the Helm chart mounts it with hostPath type DirectoryOrCreate)\n"
+                        + "  - dumpsink.s3.endpoint: connection refused by 127.0.0.1:" + closedPort
+                        + "; is the store running, and is the port right?");
+    }
+
+    @Test
+    void configFileWithThreeDifferentMistakesReportsAllThree() throws Exception {
+        Path file = tmp.resolve("agent.conf");
+        Files.writeString(file, """
+                dumpsink.agent {
+                  settle-tme = 5s
+                  incomplete-wait = 5 parsecs
+                  chunk-size = lots
+                }
+                """);
+        assertThatThrownBy(() -> AgentApp.create(agent().config(file)))
+                .isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "dumpsink.agent.settle-tme: unknown key (" + file + ": 2); did you mean"
+                                + " 'dumpsink.agent.settle-time'?",
+                        "dumpsink.agent.incomplete-wait: expected a duration such as 5s, 30s or 2m (" + file + ": 3)",
+                        "dumpsink.agent.chunk-size: expected a size such as 8MiB or 1GiB (" + file + ": 4)"));
     }
 
     @Test

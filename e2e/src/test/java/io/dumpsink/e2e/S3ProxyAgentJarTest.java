@@ -53,12 +53,32 @@ class S3ProxyAgentJarTest extends AgentJarScenario {
     }
 
     @Test
+    void configFileWithThreeDifferentMistakesStopsTheJarListingAllThree() throws Exception {
+        Path watch = Files.createDirectories(tmp.resolve("watch"));
+        Path config = writeConfig(watch, """
+                dumpsink.agent.setle-time = 3s
+                dumpsink.agent.incomplete-wait = 5 parsecs
+                dumpsink.agent.part-size = lots
+                """);
+        try (ServiceProcess agent = ServiceProcess.agent(config, tmp.resolve("agent.log"))) {
+            assertThat(agent.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(agent.output())
+                    .contains("  - dumpsink.agent.setle-time: unknown key (" + config + ": 8); did you mean"
+                            + " 'dumpsink.agent.settle-time'?\n")
+                    .contains("  - dumpsink.agent.incomplete-wait: expected a duration such as 5s, 30s or 2m ("
+                            + config + ": 9)\n")
+                    .contains("  - dumpsink.agent.part-size: expected a size such as 8MiB or 1GiB (" + config
+                            + ": 10)\n");
+        }
+    }
+
+    @Test
     void missingBucketStopsTheJarWithinFifteenSecondsNamingTheSetting() throws Exception {
         Path watch = Files.createDirectories(tmp.resolve("watch"));
         Path config = writeConfig(watch, "dumpsink.s3.create-bucket = false");
         try (ServiceProcess agent = ServiceProcess.agent(config, tmp.resolve("agent.log"))) {
             assertThat(agent.awaitExit(Duration.ofSeconds(15))).isEqualTo(3);
-            assertThat(agent.output()).contains("dumpsink.s3.bucket: bucket 'dumps' does not exist");
+            assertThat(agent.output()).contains("Cannot start: dumpsink.s3.bucket: no such bucket 'dumps' at ");
         }
     }
 }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.dumpsink.agent.AgentApp;
 import io.dumpsink.core.config.ConfigLoader;
 import io.dumpsink.core.config.InvalidConfigException;
+import io.dumpsink.core.lifecycle.StartupException;
 import io.dumpsink.embedded.EmbeddedS3;
 import io.dumpsink.presigner.PresignerApp;
 import java.io.IOException;
@@ -23,11 +24,14 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /**
  * dumpsink on a laptop: an embedded S3 server storing into {@code .local-run/s3}, the agent watching
  * {@code dumps/}, and the presigner with its browse page, all in this one process. Prints where to drop a dump,
- * where to see it, and how to find it with the AWS CLI. {@code -Dconfig.file} still adds settings (a chat
- * webhook, say).
+ * where to see it, and how to find it with the AWS CLI, in a banner within the first 30 lines of output; the
+ * effective configuration goes to {@code .local-run/effective-config.conf} instead of the console.
+ * {@code -Dconfig.file} still adds settings (a chat webhook, say); {@code DUMPSINK_LOCAL_DIR} (or
+ * {@code -Ddumpsink.local.dir}) moves {@code .local-run}.
  */
 public final class LocalRun {
     private static final Logger log = LoggerFactory.getLogger(LocalRun.class);
+    private static final String EFFECTIVE_CONFIG = "effective-config.conf";
 
     private LocalRun() {
     }
@@ -35,7 +39,12 @@ public final class LocalRun {
     public static void main(String[] args) throws Exception {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        Path base = Path.of(System.getProperty("dumpsink.local.dir", ".local-run")).toAbsolutePath();
+        // The effective configuration goes to a file (named in the banner), not 160 lines ahead of the banner.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(ConfigLoader.EFFECTIVE_CONFIG_LOGGER))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        String dir = System.getProperty("dumpsink.local.dir", System.getenv().getOrDefault("DUMPSINK_LOCAL_DIR",
+                ".local-run"));
+        Path base = Path.of(dir).toAbsolutePath();
         Path watch = Path.of(args.length > 0 ? args[0] : "dumps").toAbsolutePath();
         Files.createDirectories(watch);
         EmbeddedS3 s3 = EmbeddedS3.start(base.resolve("s3"), Integer.getInteger("dumpsink.local.s3-port", 0));
@@ -49,6 +58,9 @@ public final class LocalRun {
         local.put("dumpsink.s3.access-key", EmbeddedS3.ACCESS_KEY);
         local.put("dumpsink.s3.secret-key", EmbeddedS3.SECRET_KEY);
         local.put("dumpsink.s3.create-bucket", true);
+        // S3Proxy has no bucket lifecycle (it answers 501, logged as an ERROR by S3Proxy and a WARN by the agent):
+        // expected here, so the rule is not attempted and the banner says so once.
+        local.put("dumpsink.s3.lifecycle.enabled", false);
         local.put("dumpsink.agent.watch-dir", watch.toString());
         local.put("dumpsink.agent.state-dir", base.resolve("state").toString());
         local.put("dumpsink.agent.settle-time", "2s");
@@ -65,6 +77,8 @@ public final class LocalRun {
         try {
             Config config = ConfigLoader.load(ConfigFactory.parseMap(local, "local run").withFallback(fileConfig()),
                     System.getenv());
+            Files.createDirectories(base);
+            Files.writeString(base.resolve(EFFECTIVE_CONFIG), ConfigLoader.describe(config) + "\n");
             presigner = PresignerApp.create(config);
             presigner.start();
             agent = AgentApp.create(config);
@@ -73,6 +87,11 @@ public final class LocalRun {
             log.error("Cannot start: {}", e.getMessage());
             s3.close();
             System.exit(2);
+            return;
+        } catch (StartupException e) {
+            log.error("Cannot start: {}", e.getMessage());
+            s3.close();
+            System.exit(3);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -88,26 +107,25 @@ public final class LocalRun {
         String endpoint = s3.endpoint().toString();
         System.out.printf("""
 
-                dumpsink is running locally.
-                  S3 (embedded, data in %s): %s  bucket: dumps
-                  browse page: http://127.0.0.1:%d/   (any user name, password: %s)
-                  API token:   %s
-                  agent metrics: http://127.0.0.1:%d/metrics
-
+                ==== dumpsink is running locally ====
                 Drop a dump into %s/<namespace>/<pod>/, for example:
                   mkdir -p %s/demo/my-pod && cp /path/to/heap.hprof %s/demo/my-pod/
                 or start any JVM with -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=<that folder>/
+                (the agent moves it into .dumpsink-claimed/ at once, and deletes it there once stored and verified)
 
-                Find it (the agent moves the file into .dumpsink-claimed/ at once, so the app can write its next dump,
-                and deletes it there once it is stored and verified):
-                  AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s \\
-                      aws --endpoint-url %s s3 ls --recursive s3://dumps/
-                  curl -H 'Authorization: Bearer %s' http://127.0.0.1:%d/api/v1/dumps
-
+                Browse page:  http://127.0.0.1:%d/   (any user name, password: %s)
+                API:          curl -H 'Authorization: Bearer %s' http://127.0.0.1:%d/api/v1/dumps
+                S3 store:     %s  bucket: dumps  (embedded S3Proxy, data in %s)
+                Find it:      AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s \\
+                                aws --endpoint-url %s s3 ls --recursive s3://dumps/
+                Agent metrics: http://127.0.0.1:%d/metrics
+                Effective configuration (secrets masked): %s
+                INFO the embedded store has no bucket lifecycle: dumps stay until you delete them.
                 Ctrl-C stops it.
-                %n""", base.resolve("s3"), endpoint, presignerPort, token, token, agent.httpPort(), watch, watch,
-                watch, EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, EmbeddedS3.REGION, endpoint, token,
-                presignerPort);
+                %n""", watch, watch, watch, presignerPort, token, token, presignerPort, endpoint, base.resolve("s3"),
+                EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, EmbeddedS3.REGION, endpoint, agent.httpPort(),
+                base.resolve(EFFECTIVE_CONFIG));
+        System.out.flush();
         agent.awaitStop();
     }
 

@@ -8,6 +8,9 @@ import com.google.inject.Stage;
 import com.google.inject.util.Modules;
 import com.typesafe.config.Config;
 import io.dumpsink.core.config.ConfigLoader;
+import io.dumpsink.core.config.S3Settings;
+import io.dumpsink.core.lifecycle.StartupException;
+import io.dumpsink.core.s3.BucketCheck;
 import io.dumpsink.core.lifecycle.Launcher;
 import io.dumpsink.core.lifecycle.Closer;
 import io.dumpsink.presigner.config.PresignerConfig;
@@ -18,23 +21,28 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** One presigner: validated settings, a strictly built injector, the HTTP server. Used by Main and tests. */
 public final class PresignerApp implements Launcher.Service {
     private static final Logger log = LoggerFactory.getLogger(PresignerApp.class);
     private final PresignerHttpServer server;
     private final Closer closer;
+    private final S3Client s3;
+    private final S3Settings s3Settings;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private PresignerApp(Injector injector) {
         this.server = injector.getInstance(PresignerHttpServer.class);
         this.closer = injector.getInstance(Closer.class);
+        this.s3 = injector.getInstance(S3Client.class);
+        this.s3Settings = injector.getInstance(S3Settings.class);
     }
 
     /** @throws io.dumpsink.core.config.InvalidConfigException when the configuration is wrong */
     public static PresignerApp create(Config config, Module... overrides) {
         PresignerConfig presignerConfig = PresignerConfig.from(config);
-        log.info("Effective configuration:\n{}", ConfigLoader.describe(config));
+        ConfigLoader.logEffective("presigner", config);
         List<Module> modules = new ArrayList<>();
         modules.add(new AbstractModule() {
             @Override
@@ -50,6 +58,11 @@ public final class PresignerApp implements Launcher.Service {
 
     @Override
     public void start() throws IOException {
+        // Links to a bucket this process cannot reach would all fail: say why at startup, in one line.
+        BucketCheck.check(s3, s3Settings).ifPresent(problem -> {
+            stop();
+            throw new StartupException(problem);
+        });
         server.start();
         log.info("Presigner started");
     }

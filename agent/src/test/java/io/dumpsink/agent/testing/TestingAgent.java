@@ -50,6 +50,12 @@ public final class TestingAgent {
         return ConfigLoader.load(ConfigFactory.parseMap(settings, "test"), Map.of());
     }
 
+    /** The settings under a config file, as {@code -Dconfig.file} would layer them. */
+    public Config config(Path file) {
+        return ConfigLoader.load(ConfigFactory.parseFile(file.toFile()).withFallback(ConfigFactory.parseMap(settings,
+                "test")), Map.of());
+    }
+
     public AgentApp start(Module... overrides) throws Exception {
         Files.createDirectories(Path.of(settings.get("dumpsink.agent.watch-dir").toString()));
         AgentApp app = AgentApp.create(config(), overrides);

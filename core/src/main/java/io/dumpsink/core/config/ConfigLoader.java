@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * secrets) they are the file's own values.
  *
  * <p>Every key under {@code dumpsink} must be one that some {@code reference.conf} declares: a misspelled key is
- * a startup error with a suggestion, never silently ignored. Sections owned by the other program (the agent does not
+ * a startup error with a suggestion, never silently ignored. {@link ConfigReader} reports such keys together with
+ * every bad or missing value, so one run shows every mistake. Sections owned by the other program (the agent does not
  * ship the presigner's reference.conf) are skipped, so both programs can read the same file.
  */
 public final class ConfigLoader {
@@ -36,6 +37,11 @@ public final class ConfigLoader {
             "NODE_NAME", "dumpsink.node",
             "DUMPSINK_S3_BUCKET", "dumpsink.s3.bucket",
             "DUMPSINK_S3_ENDPOINT", "dumpsink.s3.endpoint");
+    /**
+     * The logger the effective configuration goes to, once per program at startup: its own name, so a launcher
+     * that writes it elsewhere (the local run: a file) can turn this one block off without losing other lines.
+     */
+    public static final String EFFECTIVE_CONFIG_LOGGER = "io.dumpsink.config.effective";
     private static final List<String> SECRET_WORDS = List.of("secret", "token", "password", "webhook", "access-key");
 
     private ConfigLoader() {
@@ -72,10 +78,7 @@ public final class ConfigLoader {
                 .withFallback(application)
                 .withFallback(reference)
                 .resolve());
-        List<String> unknown = unknownKeys(merged, reference);
-        if (!unknown.isEmpty()) {
-            throw new InvalidConfigException(unknown);
-        }
+        // Unknown keys are not thrown here: the ConfigReader reports them together with every bad value.
         return merged;
     }
 
@@ -119,6 +122,12 @@ public final class ConfigLoader {
 
     private static String prefixed(String suggestion) {
         return suggestion.replace("did you mean '", "did you mean '" + ROOT + ".");
+    }
+
+    /** Logs {@link #describe} once, at INFO, to {@link #EFFECTIVE_CONFIG_LOGGER}. */
+    public static void logEffective(String program, Config config) {
+        org.slf4j.LoggerFactory.getLogger(EFFECTIVE_CONFIG_LOGGER)
+                .info("Effective configuration program={}:\n{}", program, describe(config));
     }
 
     /** The effective {@code dumpsink} configuration as HOCON, secrets replaced by {@code ***}, for one startup log. */

@@ -2,6 +2,7 @@ package io.dumpsink.core.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigMemorySize;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,8 +24,10 @@ public final class ConfigReader {
     private final List<String> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
 
+    /** Starts with the unknown keys under {@code dumpsink} as problems, so they are reported with the bad values. */
     public ConfigReader(Config config) {
         this.config = config;
+        problems.addAll(ConfigLoader.unknownKeys(config, ConfigFactory.defaultReference()));
     }
 
     public String string(String key) {

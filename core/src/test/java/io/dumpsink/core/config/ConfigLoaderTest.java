@@ -25,7 +25,7 @@ class ConfigLoaderTest {
         Files.writeString(file, "dumpsink {\n  clster = prod\n  s3 { bucket = dumps, endpiont = \"http://x\" }\n}\n");
         Config application = ConfigFactory.parseFile(file.toFile());
 
-        assertThatThrownBy(() -> ConfigLoader.load(application, Map.of()))
+        assertThatThrownBy(() -> new ConfigReader(ConfigLoader.load(application, Map.of())).validate())
                 .isInstanceOf(InvalidConfigException.class)
                 .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).hasSize(2))
                 .hasMessageContaining("dumpsink.clster: unknown key")
