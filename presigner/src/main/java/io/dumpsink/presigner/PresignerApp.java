@@ -12,6 +12,7 @@ import io.dumpsink.core.lifecycle.Launcher;
 import io.dumpsink.core.lifecycle.Closer;
 import io.dumpsink.presigner.config.PresignerConfig;
 import io.dumpsink.presigner.http.PresignerHttpServer;
+import io.dumpsink.presigner.index.DumpIndex;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +24,13 @@ import org.slf4j.LoggerFactory;
 public final class PresignerApp implements Launcher.Service {
     private static final Logger log = LoggerFactory.getLogger(PresignerApp.class);
     private final PresignerHttpServer server;
+    private final DumpIndex index;
     private final Closer closer;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private PresignerApp(Injector injector) {
         this.server = injector.getInstance(PresignerHttpServer.class);
+        this.index = injector.getInstance(DumpIndex.class);
         this.closer = injector.getInstance(Closer.class);
     }
 
@@ -50,6 +53,7 @@ public final class PresignerApp implements Launcher.Service {
 
     @Override
     public void start() throws IOException {
+        index.start(); // in the background: /readyz answers 503 until its first listing is done
         server.start();
         log.info("Presigner started");
     }
