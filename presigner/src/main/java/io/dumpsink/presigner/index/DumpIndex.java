@@ -19,7 +19,12 @@ import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +50,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @Singleton
 public final class DumpIndex {
     private static final Logger log = LoggerFactory.getLogger(DumpIndex.class);
+    private static final int LISTING_THREADS = 8;
+    /** The default page size (dumpsink.presigner.page-size). */
+    private static final int WARM_PAGE = 50;
     private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
 
     /** Newest first; among dumps stored in the same millisecond, by key. */
@@ -106,20 +114,29 @@ public final class DumpIndex {
     private final ConcurrentHashMap<String, NavigableSet<Entry>> byPod = new ConcurrentHashMap<>();
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService lister;
     private volatile Instant lastListing;
 
+    /** Null in tests of the index alone. */
+    private final DumpStore warmer;
+
     @Inject
-    DumpIndex(S3Client s3, S3Settings s3Settings, BrowseSettings settings, Closer closer) {
-        this(s3, s3Settings.bucket(), settings.indexRefresh(), Clock.systemUTC(), closer);
+    DumpIndex(S3Client s3, S3Settings s3Settings, BrowseSettings settings, DumpStore store, Closer closer) {
+        this(s3, s3Settings.bucket(), settings.indexRefresh(), Clock.systemUTC(), store, closer);
     }
 
-    DumpIndex(S3Client s3, String bucket, Duration refresh, Clock clock, Closer closer) {
+    DumpIndex(S3Client s3, String bucket, Duration refresh, Clock clock, DumpStore warmer, Closer closer) {
+        this.warmer = warmer;
         this.s3 = s3;
         this.bucket = bucket;
         this.refresh = refresh;
         this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.named("dumpsink-index"));
-        closer.register(() -> Threads.shutdown(scheduler, Duration.ofSeconds(5)));
+        this.lister = Executors.newFixedThreadPool(LISTING_THREADS, Threads.named("dumpsink-index-list"));
+        closer.register(() -> {
+            Threads.shutdown(scheduler, Duration.ofSeconds(5));
+            Threads.shutdown(lister, Duration.ofSeconds(5));
+        });
     }
 
     /** Starts the first listing in the background (retried until it succeeds), then the periodic catch-up. */
@@ -130,7 +147,7 @@ public final class DumpIndex {
     private void firstListing(int attempt) {
         try {
             listBucket();
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             Duration delay = RETRY.delay(attempt);
             if (attempt == 1) {
                 log.warn("Dump index: listing the bucket failed, retrying bucket={} error={}", bucket, e.toString());
@@ -139,12 +156,26 @@ public final class DumpIndex {
             return;
         }
         loaded.countDown();
+        warmNewest();
         scheduler.scheduleWithFixedDelay(this::catchUp, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads the newest page's manifests into the cache, so the first front page after a start is not slower. */
+    private void warmNewest() {
+        if (warmer == null) {
+            return;
+        }
+        try {
+            warmer.manifests(query(Query.all(), WARM_PAGE).entries().stream().map(Entry::key).toList());
+        } catch (RuntimeException e) {
+            log.debug("Dump index: warming the newest page failed error={}", e.toString());
+        }
     }
 
     private void catchUp() {
         try {
             listBucket();
+            warmNewest();
         } catch (SdkException e) {
             log.warn("Dump index: catch-up listing failed, next in {} error={}", refresh, e.toString());
         } catch (RuntimeException e) {
@@ -154,43 +185,83 @@ public final class DumpIndex {
 
     /**
      * Lists the whole bucket: adds the dumps it shows, drops those it no longer shows (expired or deleted) unless
-     * they were added after the listing began (an event may beat the listing's view of the bucket).
+     * they were added shortly before the listing began (an event may beat the listing's view of the bucket).
+     *
+     * <p>The walk follows the key layout: one delimiter listing for the clusters, one per cluster for its nodes,
+     * then each node's keys, {@value #LISTING_THREADS} nodes at a time. That is a few more requests than one flat
+     * listing (one per cluster and node), but they run in parallel, and stores that keep objects as files (S3Proxy,
+     * and others on a filesystem) walk only the node's folder instead of the whole bucket for every 1,000 keys.
      */
     void listBucket() {
         long started = System.nanoTime();
         Instant listingStarted = clock.instant();
-        ConcurrentHashMap<String, Boolean> seen = new ConcurrentHashMap<>();
-        String lastObjectKey = null;
-        long lastObjectSize = -1;
-        int pages = 0;
-        for (ListObjectsV2Response response : s3.listObjectsV2Paginator(b -> b.bucket(bucket))) {
-            pages++;
-            for (S3Object object : response.contents()) {
-                String key = object.key();
-                if (key.endsWith(KeyLayout.MANIFEST_SUFFIX)) {
-                    String dumpKey = key.substring(0, key.length() - KeyLayout.MANIFEST_SUFFIX.length());
-                    if (KeyLayout.validDumpKey(dumpKey).isEmpty()) {
-                        continue;
-                    }
-                    // Keys come in order and "<dump>" sorts right before "<dump>.json": its size is the previous one.
-                    long size = dumpKey.equals(lastObjectKey) ? lastObjectSize : -1;
-                    put(new Entry(dumpKey, object.lastModified().toEpochMilli(), size));
-                    seen.put(dumpKey, Boolean.TRUE);
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger requests = new AtomicInteger();
+        List<String> nodes = new ArrayList<>();
+        for (String cluster : subFolders("", requests)) {
+            nodes.addAll(subFolders(cluster, requests));
+        }
+        List<Future<?>> listings = new ArrayList<>();
+        for (String node : nodes) {
+            listings.add(lister.submit(() -> listNode(node, seen, requests)));
+        }
+        for (Future<?> listing : listings) {
+            try {
+                listing.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                listings.forEach(f -> f.cancel(true));
+                throw new IllegalStateException("interrupted while listing the bucket", e);
+            } catch (ExecutionException e) {
+                listings.forEach(f -> f.cancel(true));
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
                 }
-                lastObjectKey = key;
-                lastObjectSize = object.size();
+                throw new IllegalStateException(e.getCause());
             }
         }
         int dropped = 0;
         for (Entry entry : byKey.values()) {
-            if (!seen.containsKey(entry.key()) && entry.storedAt().isBefore(listingStarted.minusSeconds(60))) {
+            if (!seen.contains(entry.key()) && entry.storedAt().isBefore(listingStarted.minusSeconds(60))) {
                 remove(entry.key());
                 dropped++;
             }
         }
         lastListing = listingStarted;
-        log.info("Dump index: listed bucket={} dumps={} dropped={} listRequests={} ms={}", bucket, byKey.size(),
-                dropped, pages, (System.nanoTime() - started) / 1_000_000);
+        log.info("Dump index: listed bucket={} dumps={} dropped={} nodes={} listRequests={} ms={}", bucket,
+                byKey.size(), dropped, nodes.size(), requests.get(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private List<String> subFolders(String prefix, AtomicInteger requests) {
+        List<String> folders = new ArrayList<>();
+        for (ListObjectsV2Response response : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)
+                .delimiter("/"))) {
+            requests.incrementAndGet();
+            response.commonPrefixes().forEach(p -> folders.add(p.prefix()));
+        }
+        return folders;
+    }
+
+    private void listNode(String node, Set<String> seen, AtomicInteger requests) {
+        String lastObjectKey = null;
+        long lastObjectSize = -1;
+        for (ListObjectsV2Response response : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(node))) {
+            requests.incrementAndGet();
+            for (S3Object object : response.contents()) {
+                String key = object.key();
+                if (key.endsWith(KeyLayout.MANIFEST_SUFFIX)) {
+                    String dumpKey = key.substring(0, key.length() - KeyLayout.MANIFEST_SUFFIX.length());
+                    if (KeyLayout.validDumpKey(dumpKey).isPresent()) {
+                        // Keys come in order and "<dump>" sorts right before "<dump>.json": its size is the last one.
+                        long size = dumpKey.equals(lastObjectKey) ? lastObjectSize : -1;
+                        put(new Entry(dumpKey, object.lastModified().toEpochMilli(), size));
+                        seen.add(dumpKey);
+                    }
+                }
+                lastObjectKey = key;
+                lastObjectSize = object.size();
+            }
+        }
     }
 
     /** Adds a dump, or moves it when its time or size changed. */

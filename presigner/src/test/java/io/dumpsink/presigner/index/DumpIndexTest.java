@@ -35,7 +35,7 @@ class DumpIndexTest {
                 EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, S3Settings.RequestChecksums.AUTO, false,
                 Optional.empty()), 4);
         client.createBucket(b -> b.bucket("dumps"));
-        index = new DumpIndex(client, "dumps", Duration.ofMinutes(5), Clock.systemUTC(), closer);
+        index = new DumpIndex(client, "dumps", Duration.ofMinutes(5), Clock.systemUTC(), null, closer);
     }
 
     @AfterEach
