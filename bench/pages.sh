@@ -93,7 +93,9 @@ Produced by \`bench/pages.sh\` (also run by \`bench/run.sh\`). Each cell: first 
 yet cached, read from S3 in parallel) / median of the next 10, in ms, one page of 50 dumps, over loopback with curl.
 "ready" is the presigner's start to its first /readyz 200 (JVM start + one listing of the whole bucket, two objects
 per dump: S3Proxy's filesystem listing is the slow part); "heap" is the presigner's live heap after a full GC.
-Target: every page < 500 ms at 100k dumps.
+Target: every page < 500 ms at 100k dumps. The second figure is the index's own cost; the first adds the page's 50
+manifest GETs to S3Proxy, which shares the 2 cores with everything else on the machine (note the load average):
+neither grows with the number of dumps.
 
 - date: $(date -u +%Y-%m-%dT%H:%MZ); machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)
 - presigner: \`-XX:MaxRAM=512m\`; S3 server: S3Proxy 4.1.0, filesystem backend, same machine
