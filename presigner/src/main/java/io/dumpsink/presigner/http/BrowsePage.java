@@ -91,7 +91,14 @@ public final class BrowsePage {
                 Exchanges.send(exchange, 301, "text/plain", new byte[0]);
                 return;
             }
-            front.handle(exchange, params);
+            try {
+                front.handle(exchange, params);
+            } catch (HttpError e) {
+                if (e.status() != 400) {
+                    throw e;
+                }
+                badFilter(exchange, e.getMessage());
+            }
         } else if (path.equals("/browse")) {
             tree.handle(exchange, Exchanges.prefix(params.get("prefix")));
         } else if (path.equals("/style.css")) {
@@ -103,6 +110,16 @@ public final class BrowsePage {
         } else {
             throw new HttpError(404, "not found");
         }
+    }
+
+    /** A person who typed a bad filter gets a page that says so, with a way back, rather than JSON. */
+    private static void badFilter(HttpExchange exchange, String message) throws IOException {
+        StringBuilder html = Html.start("Bad filter");
+        html.append("<h1>Bad filter</h1><p class=\"notice bad\">").append(Html.escape(message))
+                .append("</p><p><a href=\"/\">All dumps, newest first</a></p>");
+        html.append("</main></body></html>");
+        Exchanges.send(exchange, 400, "text/html; charset=utf-8",
+                html.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** True for the paths {@link #handle} serves: the server's router asks. */

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -32,7 +33,13 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 final class OriginalDownload {
     private static final Logger log = LoggerFactory.getLogger(OriginalDownload.class);
     private static final int BUFFER = 256 * 1024;
+    /**
+     * A download holds an HTTP thread for its whole length (the server has {@code max(4, 2 × cores)}): at most
+     * half of them stream at once, so the API and the agents' upload events are still answered.
+     */
+    static final int MAX_CONCURRENT = Math.max(1, Runtime.getRuntime().availableProcessors());
     private final DumpStore store;
+    private final Semaphore streams = new Semaphore(MAX_CONCURRENT);
 
     OriginalDownload(DumpStore store) {
         this.store = store;
@@ -74,10 +81,25 @@ final class OriginalDownload {
             exchange.sendResponseHeaders(200, -1);
             return;
         }
+        if (!streams.tryAcquire()) {
+            headers.remove("Content-Disposition");
+            headers.set("Retry-After", "30");
+            throw new HttpError(503, MAX_CONCURRENT + " downloads of original files are in progress; try again in a "
+                    + "minute, or take the stored .zst link (served by object storage)");
+        }
+        try {
+            stream(exchange, m, length);
+        } finally {
+            streams.release();
+        }
+    }
+
+    private void stream(HttpExchange exchange, Manifest m, long length) throws IOException {
         ResponseInputStream<GetObjectResponse> object;
         try {
             object = store.open(m.key());
         } catch (NoSuchKeyException e) {
+            exchange.getResponseHeaders().remove("Content-Disposition");
             throw new HttpError(404, "the stored object of this dump is gone (expired?)");
         }
         long started = System.nanoTime();

@@ -57,6 +57,11 @@ class BrowsePagesTest {
         String window = fixture.get("/?from=2026-11-28T08:00&to=2026-11-28T08:59").body();
         assertThat(window).contains(OLD_KEY).doesNotContain(NEW_KEY).doesNotContain(GZ_KEY);
         assertThat(window).as("the form shows the filter it applied").contains("value=\"2026-11-28T08:00\"");
+
+        HttpResponse<String> bad = fixture.get("/?from=yesterday");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(bad.body()).contains("bad from: use UTC like 2026-11-28");
     }
 
     @Test
