@@ -30,14 +30,14 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * never sent and the connection is closed, so the browser reports a failed download instead of keeping a file that
  * looks whole but is not the dump.
  */
-final class OriginalDownload {
+public final class OriginalDownload {
     private static final Logger log = LoggerFactory.getLogger(OriginalDownload.class);
     private static final int BUFFER = 256 * 1024;
     /**
      * A download holds an HTTP thread for its whole length (the server has {@code max(4, 2 × cores)}): at most
      * half of them stream at once, so the API and the agents' upload events are still answered.
      */
-    static final int MAX_CONCURRENT = Math.max(1, Runtime.getRuntime().availableProcessors());
+    public static final int MAX_CONCURRENT = Math.max(1, Runtime.getRuntime().availableProcessors());
     private final DumpStore store;
     private final Semaphore streams = new Semaphore(MAX_CONCURRENT);
 

@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dumpsink.presigner.TestingLogs;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -131,6 +134,45 @@ class BrowsePagesTest {
                     Duration.ofSeconds(10));
         }
         assertThat(fixture.get("/healthz").statusCode()).as("the server carries on").isEqualTo(200);
+    }
+
+    @Test
+    void originalDownloadsBeyondOnePerCoreGet503WhileTheApiStillAnswers() throws Exception {
+        // Big enough that a reader who stops reading keeps the server's stream blocked (loopback buffers hold MBs).
+        byte[] big = new byte[96 << 20];
+        for (int i = 0; i < big.length; i += 4096) {
+            big[i] = (byte) i;
+        }
+        String key = "prod/node-a/shop/api-5/2026-11-28/080000Z-java_pid5.hprof.zst";
+        fixture.put(key, "shop", "api-5", "java_pid5.hprof", big, true, null, T0.minusSeconds(60));
+        List<InputStream> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < io.dumpsink.presigner.http.OriginalDownload.MAX_CONCURRENT; i++) {
+                HttpResponse<InputStream> open = fixture.http.send(HttpRequest.newBuilder(URI.create(fixture.base
+                        + "/download/" + key)).header("Authorization", BrowseFixture.basic()).build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(open.statusCode()).isEqualTo(200);
+                assertThat(open.body().readNBytes(16)).hasSize(16);
+                held.add(open.body());
+            }
+            HttpResponse<String> refused = fixture.get("/download/" + key);
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("30");
+            assertThat(fixture.http.send(HttpRequest.newBuilder(URI.create(fixture.base + "/api/v1/dumps?limit=1"))
+                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).as("the API still answers").isEqualTo(200);
+        } finally {
+            for (InputStream in : held) {
+                in.close();
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int status;
+        while ((status = fixture.getBytes("/download/" + GZ_KEY).statusCode()) == 503) {
+            assertThat(System.nanoTime()).as("the streams end once their readers leave").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        assertThat(status).isEqualTo(200);
     }
 
     @Test
