@@ -3,7 +3,7 @@
 #   mvn -B -DskipTests package && bench/run.sh
 # Needs: java, bc; optional contenders: aws (AWS CLI), zstd; load generator: wrk (else bench/LinkLoad.java).
 # A missing contender is skipped and reported. Debian: apt-get install awscli zstd wrk bc
-# Writes bench/RESULTS.md. Takes ~15 minutes on 2 cores; uses ~25 GB of disk under bench/work (removed at the end).
+# Writes bench/RESULTS.md (then bench/pages.sh adds the browse pages' section). Takes ~15 minutes on 2 cores; uses ~25 GB of disk under bench/work (removed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -228,6 +228,9 @@ random dumpsink [${T[random,dumpsink]:-}] aws [${T[random,aws]:-}] zstd+aws [${T
 MD
 [[ $HAVE_AWS == yes ]] || echo "- skipped: aws s3 cp and zstd | aws (AWS CLI not installed)" >> "$ROOT/bench/RESULTS.md"
 [[ $HAVE_ZSTD == yes ]] || echo "- skipped: zstd | aws (zstd not installed)" >> "$ROOT/bench/RESULTS.md"
+# Browse page and list API with a full bucket (1k, 10k, 100k dumps): appends its own section to RESULTS.md.
+log "browse pages: bench/pages.sh"
+"$ROOT/bench/pages.sh" > /dev/null || log "bench/pages.sh failed; RESULTS.md has no browse pages section"
 log "done: bench/RESULTS.md"
 cat "$ROOT/bench/RESULTS.md"
 rm -rf "$WORK"

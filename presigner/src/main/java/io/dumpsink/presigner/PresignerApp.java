@@ -15,6 +15,7 @@ import io.dumpsink.core.lifecycle.Launcher;
 import io.dumpsink.core.lifecycle.Closer;
 import io.dumpsink.presigner.config.PresignerConfig;
 import io.dumpsink.presigner.http.PresignerHttpServer;
+import io.dumpsink.presigner.index.DumpIndex;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class PresignerApp implements Launcher.Service {
     private static final Logger log = LoggerFactory.getLogger(PresignerApp.class);
     private final PresignerHttpServer server;
+    private final DumpIndex index;
     private final Closer closer;
     private final S3Client s3;
     private final S3Settings s3Settings;
@@ -34,6 +36,7 @@ public final class PresignerApp implements Launcher.Service {
 
     private PresignerApp(Injector injector) {
         this.server = injector.getInstance(PresignerHttpServer.class);
+        this.index = injector.getInstance(DumpIndex.class);
         this.closer = injector.getInstance(Closer.class);
         this.s3 = injector.getInstance(S3Client.class);
         this.s3Settings = injector.getInstance(S3Settings.class);
@@ -63,6 +66,7 @@ public final class PresignerApp implements Launcher.Service {
             stop();
             throw new StartupException(problem);
         });
+        index.start(); // in the background: /readyz answers 503 until its first listing is done
         server.start();
         log.info("Presigner started");
     }

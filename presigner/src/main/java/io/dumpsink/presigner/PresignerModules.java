@@ -11,6 +11,7 @@ import io.dumpsink.presigner.http.ApiRoutes;
 import io.dumpsink.presigner.http.BrowsePage;
 import io.dumpsink.presigner.http.PresignerHttpServer;
 import io.dumpsink.presigner.http.StableLinkRoute;
+import io.dumpsink.presigner.index.DumpIndex;
 import io.dumpsink.presigner.index.DumpStore;
 import io.dumpsink.presigner.links.LinkPresigner;
 import io.dumpsink.presigner.links.StableLinks;
@@ -47,6 +48,7 @@ public final class PresignerModules {
         @Override
         protected void configure() {
             bind(DumpStore.class);
+            bind(DumpIndex.class);
         }
     }
 

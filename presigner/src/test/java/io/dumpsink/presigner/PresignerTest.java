@@ -160,6 +160,16 @@ class PresignerTest {
         presigner = PresignerApp.create(ConfigLoader.load(ConfigFactory.parseMap(c), Map.of()));
         presigner.start();
         base = URI.create("http://127.0.0.1:" + presigner.port());
+        awaitReady();
+    }
+
+    /** Ready once the dump index has listed the bucket. */
+    private void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (get("/readyz", null).statusCode() != 200) {
+            assertThat(System.nanoTime()).as("ready within 30 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private void start() throws Exception {
@@ -413,10 +423,25 @@ class PresignerTest {
         String basic = "Basic " + Base64.getEncoder().encodeToString(("anyone:" + TOKEN).getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> root = get("/", basic);
         assertThat(root.statusCode()).isEqualTo(200);
-        assertThat(root.body()).contains("clusters").contains("href=\"/?prefix=prod%2F\"");
-        HttpResponse<String> day = get("/?prefix=prod/node-a/shop/api-1/2026-11-28/", basic);
-        assertThat(day.body()).contains("java_pid1.hprof").contains("/d/" + KEY + "?sig=")
+        assertThat(root.body()).contains("href=\"/dumps/" + KEY + "\"")
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt;.hprof").doesNotContain("<script>");
+        assertThat(get("/browse", basic).body()).contains("Clusters").contains("href=\"/browse?prefix=prod%2F\"");
+        HttpResponse<String> oldLink = get("/?prefix=prod/node-a/shop/api-1/2026-11-28/", basic);
+        assertThat(oldLink.statusCode()).as("links from before the front page lead to the tree").isEqualTo(301);
+        assertThat(oldLink.headers().firstValue("Location")).hasValue("/browse?prefix=prod%2Fnode-a%2Fshop%2Fapi-1%2F2026-11-28%2F");
+        HttpResponse<String> day = get("/browse?prefix=prod/node-a/shop/api-1/2026-11-28/", basic);
+        assertThat(day.body()).contains("java_pid1.hprof").contains("href=\"/dumps/" + KEY + "\"")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;.hprof").doesNotContain("<script>");
+        HttpResponse<String> page = get("/dumps/" + OTHER_KEY, basic);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("/d/" + OTHER_KEY + "?sig=")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;.hprof").doesNotContain("<script>");
+        for (String path : new String[] {"/dumps/" + KEY, "/download/" + KEY, "/browse", "/style.css"}) {
+            assertThat(get(path, null).statusCode()).as(path + " without a token").isEqualTo(401);
+        }
+        assertThat(get("/?namespace=%3Cscript%3E", basic).statusCode()).isEqualTo(400);
+        assertThat(get("/?from=yesterday", basic).statusCode()).isEqualTo(400);
+        assertThat(get("/dumps/../../etc/passwd", basic).statusCode()).isEqualTo(400);
     }
 
     @Test

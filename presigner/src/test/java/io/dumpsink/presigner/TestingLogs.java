@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
 /** Every log line of this JVM while open (message and stack trace, as they would be written), for assertions. */
-final class TestingLogs implements AutoCloseable {
+public final class TestingLogs implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
@@ -24,18 +24,18 @@ final class TestingLogs implements AutoCloseable {
         }
     };
 
-    TestingLogs() {
+    public TestingLogs() {
         appender.setContext(root.getLoggerContext());
         appender.start();
         root.addAppender(appender);
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
     /** Waits for a line containing {@code fragment}; fails, showing the lines so far, when none comes in time. */
-    String await(String fragment, Duration timeout) throws InterruptedException {
+    public String await(String fragment, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (String line : lines) {

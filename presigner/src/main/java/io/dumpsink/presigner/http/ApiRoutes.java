@@ -8,6 +8,7 @@ import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.presigner.auth.Tokens;
 import io.dumpsink.presigner.chat.ChatNotifier;
 import io.dumpsink.presigner.config.PresignerSettings;
+import io.dumpsink.presigner.index.DumpIndex;
 import io.dumpsink.presigner.index.DumpStore;
 import io.dumpsink.presigner.links.LinkPresigner;
 import io.dumpsink.presigner.links.LinkPresigner.PresignedLink;
@@ -27,16 +28,18 @@ import java.util.Optional;
 public final class ApiRoutes {
     private final Tokens tokens;
     private final DumpStore store;
+    private final DumpIndex index;
     private final LinkPresigner presigner;
     private final ChatNotifier chat;
     private final PresignerMetrics metrics;
     private final PresignerSettings settings;
 
     @Inject
-    ApiRoutes(Tokens tokens, DumpStore store, LinkPresigner presigner, ChatNotifier chat, PresignerMetrics metrics,
+    ApiRoutes(Tokens tokens, DumpStore store, DumpIndex index, LinkPresigner presigner, ChatNotifier chat, PresignerMetrics metrics,
             PresignerSettings settings) {
         this.tokens = tokens;
         this.store = store;
+        this.index = index;
         this.presigner = presigner;
         this.chat = chat;
         this.metrics = metrics;
@@ -68,7 +71,6 @@ public final class ApiRoutes {
 
     private void listDumps(HttpExchange exchange) throws IOException {
         Map<String, String> query = Exchanges.query(exchange);
-        String prefix = Exchanges.prefix(query.get("prefix"));
         int limit = settings.pageSize();
         if (query.containsKey("limit")) {
             try {
@@ -80,8 +82,12 @@ public final class ApiRoutes {
                 throw new HttpError(400, "limit must be a number from 1 to 1000");
             }
         }
-        Optional<String> cursor = Optional.ofNullable(query.get("cursor")).map(Exchanges::prefix);
-        DumpStore.Page page = store.list(prefix, limit, cursor);
+        DumpFilters filters = DumpFilters.from(query);
+        if (!index.loaded()) {
+            exchange.getResponseHeaders().set("Retry-After", "5");
+            throw new HttpError(503, "the dump index is still loading (first listing of the bucket), retry shortly");
+        }
+        ManifestPage page = ManifestPage.of(index, store, filters.query(), limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("dumps", page.manifests());
         body.put("next", page.next().orElse(null));
@@ -112,6 +118,7 @@ public final class ApiRoutes {
         // the service post arbitrary text or links to chat.
         Manifest manifest = store.manifest(key).orElseThrow(() -> new HttpError(404, "no such dump"));
         ChatNotifier.Outcome outcome = chat.announce(manifest);
+        IndexUpdates.uploaded(index, store, manifest);
         Exchanges.json(exchange, 202, Map.of("key", key, "chat", outcome.name().toLowerCase(Locale.ROOT)));
     }
 

@@ -3,135 +3,146 @@ package io.dumpsink.presigner.http;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.sun.net.httpserver.HttpExchange;
+import io.dumpsink.core.config.S3Settings;
+import io.dumpsink.core.layout.KeyLayout;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.presigner.auth.Tokens;
-import io.dumpsink.presigner.chat.ChatMessages;
+import io.dumpsink.presigner.config.BrowseSettings;
 import io.dumpsink.presigner.config.PresignerSettings;
+import io.dumpsink.presigner.index.DumpIndex;
 import io.dumpsink.presigner.index.DumpStore;
 import io.dumpsink.presigner.links.LinkPresigner;
 import io.dumpsink.presigner.links.StableLinks;
 import io.dumpsink.presigner.metrics.PresignerMetrics;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
 
 /**
- * {@code GET /?prefix=...}: the browsable index that replaces nginx autoindex. Folders go cluster → node →
- * namespace → pod → date; a date folder lists its dumps with sizes, time and a download link. Plain HTML, no
- * JavaScript, every value escaped. HTTP Basic with a token as password.
+ * The browse pages, for people: {@code /} the newest dumps with filters, {@code /dumps/<key>} one dump,
+ * {@code /download/<key>} its original file, {@code /browse?prefix=} the folder tree, {@code /style.css}. Plain
+ * server-rendered HTML, no JavaScript, every value escaped. HTTP Basic with a token as password, on every path.
+ * Old links {@code /?prefix=...} are redirected to the tree.
  */
 @Singleton
 public final class BrowsePage {
-    private static final String[] LEVELS = {"clusters", "nodes", "namespaces", "pods", "days", "dumps"};
-    private final Tokens tokens;
-    private final DumpStore store;
-    private final StableLinks stableLinks;
-    private final LinkPresigner presigner;
-    private final PresignerMetrics metrics;
-    private final PresignerSettings settings;
+    /** The stylesheet's path carries its content's hash, so it can be cached for good. */
+    static final String STYLESHEET;
+    private static final byte[] CSS;
 
-    @Inject
-    BrowsePage(Tokens tokens, DumpStore store, StableLinks stableLinks, LinkPresigner presigner,
-            PresignerMetrics metrics, PresignerSettings settings) {
-        this.tokens = tokens;
-        this.store = store;
-        this.stableLinks = stableLinks;
-        this.presigner = presigner;
-        this.metrics = metrics;
-        this.settings = settings;
+    static {
+        try (InputStream in = BrowsePage.class.getResourceAsStream("/browse/style.css")) {
+            CSS = in.readAllBytes();
+            STYLESHEET = "/style.css?v=" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(CSS))
+                    .substring(0, 12);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    public void handle(HttpExchange exchange) throws IOException {
+    private final Tokens tokens;
+    private final DumpStore store;
+    private final FrontPage front;
+    private final TreePage tree;
+    private final DumpPage dump;
+    private final OriginalDownload original;
+
+    @Inject
+    BrowsePage(Tokens tokens, DumpStore store, DumpIndex index, StableLinks stableLinks, LinkPresigner presigner,
+            PresignerMetrics metrics, PresignerSettings settings, S3Settings s3, BrowseSettings browse) {
+        this.tokens = tokens;
+        this.store = store;
+        this.front = new FrontPage(index, store, settings.pageSize());
+        this.tree = new TreePage(store);
+        this.dump = new DumpPage(new DumpPage.Commands(s3.bucket(), settings.s3PublicEndpoint().or(s3::endpoint)),
+                key -> {
+                    if (stableLinks.enabled()) {
+                        return stableLinks.linkFor(key).orElseThrow().toString();
+                    }
+                    metrics.linksSigned.inc();
+                    return presigner.presign(key, settings.linkTtl(), KeyLayout.fileName(key)).url().toString();
+                }, stableLinks::linkFor);
+        this.original = new OriginalDownload(store);
+    }
+
+    /** Serves every browse path; {@code path} is the raw, already checked request path. */
+    public void handle(HttpExchange exchange, String path) throws IOException {
         if (!tokens.browse(exchange.getRequestHeaders().getFirst("Authorization"))) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"dumpsink\", charset=\"UTF-8\"");
             throw new HttpError(401, "log in with any user name and a token as password");
         }
-        String prefix = Exchanges.prefix(Exchanges.query(exchange).get("prefix"));
-        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
-            throw new HttpError(400, "prefix must end with '/'");
+        String method = exchange.getRequestMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            throw new HttpError(405, "use GET");
         }
-        DumpStore.Folder folder = store.folder(prefix);
-        int depth = prefix.isEmpty() ? 0 : prefix.split("/").length;
-        StringBuilder html = new StringBuilder(4096);
-        html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>dumpsink: ")
-                .append(escape(prefix.isEmpty() ? "/" : prefix))
-                .append("</title><style>body{font-family:sans-serif;margin:2em}td,th{padding:.2em .8em;"
-                        + "text-align:left}td.n{text-align:right}</style></head><body>");
-        html.append("<h1>dumpsink</h1><p>");
-        breadcrumb(html, prefix);
-        html.append("</p>");
-        if (!folder.folders().isEmpty()) {
-            html.append("<h2>").append(LEVELS[Math.min(depth, LEVELS.length - 1)]).append("</h2><ul>");
-            for (String sub : folder.folders()) {
-                String name = sub.substring(prefix.length(), sub.length() - 1);
-                html.append("<li><a href=\"/?prefix=").append(escape(url(sub))).append("\">").append(escape(name))
-                        .append("/</a></li>");
+        Map<String, String> params = Exchanges.query(exchange);
+        if (path.equals("/")) {
+            if (params.containsKey("prefix")) {
+                // Links from before the front page existed: the tree lives at /browse now.
+                String prefix = Exchanges.prefix(params.get("prefix"));
+                exchange.getResponseHeaders().set("Location", "/browse?prefix=" + Html.url(prefix));
+                Exchanges.send(exchange, 301, "text/plain", new byte[0]);
+                return;
             }
-            html.append("</ul>");
-        }
-        if (!folder.dumps().isEmpty()) {
-            html.append("<h2>dumps</h2><table><tr><th>file</th><th>original size</th><th>stored size</th>"
-                    + "<th>written (UTC)</th><th>sha256</th><th></th></tr>");
-            for (Manifest m : folder.dumps()) {
-                html.append("<tr><td>").append(escape(m.fileName())).append("</td><td class=n>")
-                        .append(ChatMessages.humanBytes(m.originalSize())).append("</td><td class=n>")
-                        .append(ChatMessages.humanBytes(m.storedSize()))
-                        .append("</td><td>").append(escape(String.valueOf(m.modifiedAt()))).append("</td><td><code>")
-                        .append(escape(abbreviate(m.sha256()))).append("</code></td><td><a href=\"")
-                        .append(escape(downloadUrl(m.key()))).append("\">download</a></td></tr>");
+            try {
+                front.handle(exchange, params);
+            } catch (HttpError e) {
+                if (e.status() != 400) {
+                    throw e;
+                }
+                badFilter(exchange, e.getMessage());
             }
-            html.append("</table>");
-        }
-        if (folder.folders().isEmpty() && folder.dumps().isEmpty()) {
-            html.append("<p>Nothing here yet.</p>");
-        }
-        html.append("</body></html>");
-        Exchanges.send(exchange, 200, "text/html; charset=utf-8", html.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private String downloadUrl(String key) {
-        if (stableLinks.enabled()) {
-            return stableLinks.linkFor(key).orElseThrow().toString();
-        }
-        metrics.linksSigned.inc();
-        return presigner.presign(key, settings.linkTtl(), io.dumpsink.core.layout.KeyLayout.fileName(key)).url().toString();
-    }
-
-    private static void breadcrumb(StringBuilder html, String prefix) {
-        html.append("<a href=\"/\">all</a>");
-        String path = "";
-        for (String part : prefix.split("/")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            path += part + "/";
-            html.append(" / <a href=\"/?prefix=").append(escape(url(path))).append("\">").append(escape(part))
-                    .append("</a>");
+        } else if (path.equals("/browse")) {
+            tree.handle(exchange, Exchanges.prefix(params.get("prefix")));
+        } else if (path.equals("/style.css")) {
+            stylesheet(exchange);
+        } else if (path.startsWith("/dumps/")) {
+            dump.handle(exchange, manifest(path.substring("/dumps/".length())));
+        } else if (path.startsWith("/download/")) {
+            original.handle(exchange, manifest(path.substring("/download/".length())));
+        } else {
+            throw new HttpError(404, "not found");
         }
     }
 
-    private static String abbreviate(String sha) {
-        return sha == null || sha.length() < 12 ? String.valueOf(sha) : sha.substring(0, 12) + "…";
+    /** A person who typed a bad filter gets a page that says so, with a way back, rather than JSON. */
+    private static void badFilter(HttpExchange exchange, String message) throws IOException {
+        StringBuilder html = Html.start("Bad filter");
+        html.append("<h1>Bad filter</h1><p class=\"notice bad\">").append(Html.escape(message))
+                .append("</p><p><a href=\"/\">All dumps, newest first</a></p>");
+        html.append("</main></body></html>");
+        Exchanges.send(exchange, 400, "text/html; charset=utf-8",
+                html.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static String url(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    /** True for the paths {@link #handle} serves: the server's router asks. */
+    public static boolean serves(String path) {
+        return path.equals("/") || path.equals("/browse") || path.equals("/style.css") || path.startsWith("/dumps/")
+                || path.startsWith("/download/");
     }
 
-    /** HTML-escapes text and attribute values. */
-    static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 16);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
+    private Manifest manifest(String key) {
+        return store.manifest(Exchanges.dumpKey(key)).orElseThrow(() -> new HttpError(404, "no such dump"));
+    }
+
+    private static void stylesheet(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/css; charset=utf-8");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        // Private: it sits behind the browse page's password. Its URL changes with its content.
+        exchange.getResponseHeaders().set("Cache-Control", "private, max-age=31536000, immutable");
+        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(200, head ? -1 : CSS.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(CSS);
             }
         }
-        return out.toString();
     }
 }

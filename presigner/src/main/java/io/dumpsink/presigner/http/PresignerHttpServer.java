@@ -5,6 +5,7 @@ import com.google.inject.Singleton;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dumpsink.presigner.config.PresignerSettings;
+import io.dumpsink.presigner.index.DumpIndex;
 import io.dumpsink.presigner.index.DumpStore;
 import io.dumpsink.presigner.metrics.PresignerMetrics;
 import io.dumpsink.core.lifecycle.Threads;
@@ -44,6 +45,7 @@ public final class PresignerHttpServer {
     private final StableLinkRoute stableLinks;
     private final BrowsePage browse;
     private final DumpStore store;
+    private final DumpIndex index;
     private final PresignerMetrics metrics;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private HttpServer server;
@@ -53,12 +55,13 @@ public final class PresignerHttpServer {
 
     @Inject
     PresignerHttpServer(PresignerSettings settings, ApiRoutes api, StableLinkRoute stableLinks, BrowsePage browse,
-            DumpStore store, PresignerMetrics metrics) {
+            DumpStore store, DumpIndex index, PresignerMetrics metrics) {
         this.settings = settings;
         this.api = api;
         this.stableLinks = stableLinks;
         this.browse = browse;
         this.store = store;
+        this.index = index;
         this.metrics = metrics;
     }
 
@@ -119,8 +122,11 @@ public final class PresignerHttpServer {
             case "healthz" -> Exchanges.send(exchange, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8));
             case "readyz" -> {
                 boolean up = ready();
-                Exchanges.send(exchange, up ? 200 : 503, "text/plain",
-                        (up ? "ready\n" : "S3 unreachable\n").getBytes(StandardCharsets.UTF_8));
+                // Not ready before the dump index's first listing: a page from this replica would miss dumps.
+                boolean indexed = index.loaded();
+                Exchanges.send(exchange, up && indexed ? 200 : 503, "text/plain",
+                        (!up ? "S3 unreachable\n" : indexed ? "ready\n" : "dump index loading\n")
+                                .getBytes(StandardCharsets.UTF_8));
             }
             case "metrics" -> {
                 ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
@@ -129,13 +135,16 @@ public final class PresignerHttpServer {
             }
             case "api" -> api.handle(exchange, path);
             case "stable" -> stableLinks.handle(exchange, path);
-            case "browse" -> browse.handle(exchange);
+            case "browse", "download" -> browse.handle(exchange, path);
             default -> throw new HttpError(404, "not found");
         }
     }
 
     private static String routeOf(String path) {
-        if (path.equals("/")) {
+        if (path.startsWith("/download/")) {
+            return "download";
+        }
+        if (BrowsePage.serves(path)) {
             return "browse";
         }
         if (path.startsWith("/api/")) {

@@ -6,7 +6,17 @@ import io.dumpsink.core.config.S3Settings;
 import io.dumpsink.core.layout.KeyLayout;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.core.manifest.ManifestCodec;
+import io.dumpsink.core.lifecycle.Closer;
+import io.dumpsink.core.lifecycle.Threads;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -22,12 +32,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * What the bucket holds, as the presigner sees it: a dump exists when its manifest does (the agent writes the
- * manifest only after the dump object is complete). Manifests never change once written, so they are cached;
- * missing ones are not, so a dump becomes visible as soon as it lands.
+ * manifest only after the dump object is complete). Manifests never change once written, so the last few
+ * thousand read are cached; missing ones are not, so a dump becomes visible as soon as it lands. Which dumps
+ * exist, in which order, is {@link DumpIndex}'s job; this class reads what a page shows.
  */
 @Singleton
 public final class DumpStore {
-    private static final int CACHE_SIZE = 10_000;
+    /** Manifests are ~1 KiB on the heap: a few pages' worth, not the bucket. */
+    private static final int CACHE_SIZE = 2_000;
+    private static final int FETCH_THREADS = 16;
     private final S3Client s3;
     private final String bucket;
     private final Map<String, Manifest> cache = Collections.synchronizedMap(
@@ -38,18 +51,18 @@ public final class DumpStore {
                 }
             });
 
-    /** One page of manifests, newest first, and the cursor of the next page (empty on the last). */
-    public record Page(List<Manifest> manifests, Optional<String> next) {
-    }
-
     /** A folder level of the browse page: sub-folders, and the dumps directly in it. */
     public record Folder(List<String> folders, List<Manifest> dumps) {
     }
 
+    private final ExecutorService fetcher;
+
     @Inject
-    DumpStore(S3Client s3, S3Settings settings) {
+    DumpStore(S3Client s3, S3Settings settings, Closer closer) {
         this.s3 = s3;
         this.bucket = settings.bucket();
+        this.fetcher = Executors.newFixedThreadPool(FETCH_THREADS, Threads.named("dumpsink-manifests"));
+        closer.register(() -> Threads.shutdown(fetcher, Duration.ofSeconds(5)));
     }
 
     /** The manifest of a dump key (already validated against the layout), if the dump exists. */
@@ -74,36 +87,41 @@ public final class DumpStore {
     }
 
     /**
-     * Manifests under {@code prefix}, newest upload first. {@code after} is the previous page's cursor. Lists the
-     * keys under the prefix (1000 per request) to sort them by time; narrow prefixes are cheap.
+     * The manifests of {@code keys}, in their order, fetched in parallel (at most {@value #FETCH_THREADS} at once)
+     * when not cached; a key whose manifest is gone is left out.
      */
-    public Page list(String prefix, int limit, Optional<String> after) {
-        List<S3Object> manifests = new ArrayList<>();
-        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(object -> {
-            if (object.key().endsWith(KeyLayout.MANIFEST_SUFFIX)) {
-                manifests.add(object);
-            }
-        });
-        manifests.sort(Comparator.comparing(S3Object::lastModified).reversed().thenComparing(S3Object::key));
-        int start = 0;
-        if (after.isPresent()) {
-            start = manifests.size();
-            for (int i = 0; i < manifests.size(); i++) {
-                if (cursor(manifests.get(i)).equals(after.get())) {
-                    start = i + 1;
-                    break;
+    public List<Manifest> manifests(List<String> keys) {
+        List<Future<Optional<Manifest>>> futures = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            Manifest cached = cache.get(key);
+            futures.add(cached != null ? CompletableFuture.completedFuture(Optional.of(cached))
+                    : fetcher.submit(() -> manifest(key)));
+        }
+        List<Manifest> result = new ArrayList<>(keys.size());
+        for (Future<Optional<Manifest>> future : futures) {
+            try {
+                future.get().ifPresent(result::add);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while fetching manifests", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
                 }
+                throw new IllegalStateException(e.getCause());
             }
         }
-        List<Manifest> page = new ArrayList<>();
-        int i = start;
-        for (; i < manifests.size() && page.size() < limit; i++) {
-            String dumpKey = dumpKeyOf(manifests.get(i).key());
-            manifest(dumpKey).ifPresent(page::add);
-        }
-        Optional<String> next = i < manifests.size() && i > 0 ? Optional.of(cursor(manifests.get(i - 1)))
-                : Optional.empty();
-        return new Page(page, next);
+        return result;
+    }
+
+    /** When the dump's manifest was written, by the store's clock (the order of {@link DumpIndex}). */
+    public Instant manifestWrittenAt(String key) {
+        return s3.headObject(b -> b.bucket(bucket).key(KeyLayout.manifestKey(key))).lastModified();
+    }
+
+    /** The stored object's bytes, streamed; the caller closes the stream. */
+    public ResponseInputStream<GetObjectResponse> open(String key) {
+        return s3.getObject(b -> b.bucket(bucket).key(key));
     }
 
     /** The folders and dumps directly under {@code prefix} ("" or ending in '/'). */
@@ -134,7 +152,4 @@ public final class DumpStore {
         return manifestKey.substring(0, manifestKey.length() - KeyLayout.MANIFEST_SUFFIX.length());
     }
 
-    private static String cursor(S3Object object) {
-        return object.key();
-    }
 }
