@@ -13,6 +13,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -135,9 +137,22 @@ final class DumpFetcher {
         }
     }
 
+    /** One range's content, in a pooled buffer that goes back once written. */
+    private record Content(byte[] buffer, int length) {
+    }
+
     private void fetchParallel(Plan plan, SeekTable table, long from, Sink sink, Progress progress)
             throws IOException, InterruptedException {
         List<int[]> ranges = ranges(table, from);
+        int inFlightMax = parallel + 2;
+        int contentSize = 0;
+        for (int[] range : ranges) {
+            contentSize = (int) Math.max(contentSize,
+                    table.decompressedOffset(range[1]) - table.decompressedOffset(range[0]));
+        }
+        // Content buffers are reused: one per range in flight, allocated as needed, so neither the garbage nor
+        // the heap grows with the dump.
+        BlockingQueue<byte[]> pool = new ArrayBlockingQueue<>(inFlightMax);
         AtomicInteger threads = new AtomicInteger();
         ExecutorService fetchers = Executors.newFixedThreadPool(parallel, runnable -> {
             Thread thread = new Thread(runnable, "dumpsink-fetch-" + threads.incrementAndGet());
@@ -145,21 +160,25 @@ final class DumpFetcher {
             return thread;
         });
         ThreadLocal<ZstdDecompressCtx> zstd = ThreadLocal.withInitial(ZstdDecompressCtx::new);
-        ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+        ThreadLocal<byte[][]> compressed = ThreadLocal.withInitial(() -> new byte[1][0]);
+        ArrayDeque<Future<Content>> inFlight = new ArrayDeque<>();
         int next = 0;
         try {
-            while (next < ranges.size() && inFlight.size() < parallel + 2) {
-                int[] range = ranges.get(next++);
-                inFlight.add(fetchers.submit(() -> fetchRange(plan, table, range[0], range[1], zstd.get())));
-            }
-            while (!inFlight.isEmpty()) {
-                byte[] content = await(inFlight.removeFirst());
-                if (next < ranges.size()) {
+            while (next < ranges.size() || !inFlight.isEmpty()) {
+                while (next < ranges.size() && inFlight.size() < inFlightMax) {
+                    byte[] buffer = pool.poll();
+                    if (buffer == null) {
+                        buffer = new byte[contentSize];
+                    }
                     int[] range = ranges.get(next++);
-                    inFlight.add(fetchers.submit(() -> fetchRange(plan, table, range[0], range[1], zstd.get())));
+                    byte[] target = buffer;
+                    inFlight.add(fetchers.submit(() -> fetchRange(plan, table, range[0], range[1], target,
+                            compressed.get(), zstd.get())));
                 }
-                sink.write(content, 0, content.length);
-                progress.advance(content.length);
+                Content content = await(inFlight.removeFirst());
+                sink.write(content.buffer(), 0, content.length());
+                progress.advance(content.length());
+                pool.offer(content.buffer());
             }
         } finally {
             // Fetches still running after a failure are cancelled; one blocked in a socket read is a daemon thread
@@ -192,11 +211,19 @@ final class DumpFetcher {
         return ranges;
     }
 
-    private byte[] fetchRange(Plan plan, SeekTable table, int first, int end, ZstdDecompressCtx zstd) {
+    /**
+     * Fetches frames [first, end) with one ranged GET into this thread's compressed buffer (grown as needed) and
+     * decompresses them, frame by frame, into {@code content}.
+     */
+    private Content fetchRange(Plan plan, SeekTable table, int first, int end, byte[] content,
+            byte[][] compressedHolder, ZstdDecompressCtx zstd) throws IOException {
         long objectFrom = table.compressedOffset(first);
-        byte[] compressed = store.range(plan.key(), plan.object(), objectFrom, table.compressedOffset(end));
-        long contentSize = table.decompressedOffset(end) - table.decompressedOffset(first);
-        byte[] content = new byte[Math.toIntExact(contentSize)];
+        int compressedSize = Math.toIntExact(table.compressedOffset(end) - objectFrom);
+        if (compressedHolder[0].length < compressedSize) {
+            compressedHolder[0] = new byte[compressedSize];
+        }
+        byte[] compressed = compressedHolder[0];
+        store.range(plan.key(), plan.object(), objectFrom, objectFrom + compressedSize, compressed);
         int at = 0;
         for (int frame = first; frame < end; frame++) {
             int src = (int) (table.compressedOffset(frame) - objectFrom);
@@ -217,10 +244,10 @@ final class DumpFetcher {
             }
             at += size;
         }
-        return content;
+        return new Content(content, at);
     }
 
-    private static byte[] await(Future<byte[]> future) throws IOException, InterruptedException {
+    private static Content await(Future<Content> future) throws IOException, InterruptedException {
         try {
             return future.get();
         } catch (ExecutionException e) {

@@ -199,6 +199,21 @@ final class Store implements AutoCloseable {
         }
     }
 
+    /** Bytes [from, to) of this version of the object, read into {@code target} from its start. */
+    void range(String key, ObjectInfo info, long from, long to, byte[] target) throws IOException {
+        int length = Math.toIntExact(to - from);
+        try (InputStream in = s3.getObject(b -> b.bucket(bucket()).key(key).ifMatch(info.etag())
+                .range("bytes=" + from + "-" + (to - 1)))) {
+            int read = in.readNBytes(target, 0, length);
+            if (read != length) {
+                throw new IOException("s3://" + bucket() + "/" + key + ": got " + read + " of the " + length
+                        + " bytes asked for at " + from);
+            }
+        } catch (SdkException e) {
+            throw S3Errors.translate(e, target(), key);
+        }
+    }
+
     /** The whole object, streamed; the caller closes it. */
     InputStream stream(String key, ObjectInfo info) {
         try {
