@@ -349,13 +349,38 @@ abstract class CliContract {
         String json = new String(ManifestCodec.toJson(legacy), StandardCharsets.UTF_8);
         assertThat(json).doesNotContain("seekTable\" : true");
         client().putObject(b -> b.bucket(bucket()).key(KeyLayout.manifestKey(key)),
-                RequestBody.fromString(json.replace(",\n  \"seekTable\" : null", "")));
+                RequestBody.fromString(json.replace(",\n  \"seekTable\" : null",
+                        ",\n  \"summary\" : { \"topClass\" : \"byte[]\" }")));
 
         Path out = tmp.resolve("legacy.hprof");
         Result get = cli("get", key, "-o", out.toString());
         assertThat(get.exit()).as(get.err()).isZero();
         assertThat(Files.readAllBytes(out)).isEqualTo(original);
         assertThat(cli("ls", "--pod", "legacy").out()).contains(key, "yes");
+        // A field this version does not know (a newer agent's) is shown too.
+        Result show = cli("show", key);
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).contains("summary:", "topClass:", "byte[]", "fileName:", "java_pid1.hprof");
+    }
+
+    @Test
+    void linkPrintsAPresignedUrlThatDownloadsTheObjectAndRefusesAMissingDump() throws Exception {
+        startAgent();
+        byte[] original = content(100_000, 12);
+        String key = ship("shop", "api-1", "link.hprof", original, Instant.now());
+        Result link = cli("link", key, "--ttl", "15m");
+        assertThat(link.exit()).as(link.err()).isZero();
+        java.net.http.HttpResponse<byte[]> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(link.out().strip())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(object(key));
+        assertThat(Dumps.unzstd(response.body())).isEqualTo(original);
+
+        Result missing = cli("link", key + "-gone");
+        assertThat(missing.exit()).isEqualTo(3);
+        assertThat(missing.err()).contains("no such dump");
+        assertThat(cli("link", key, "--ttl", "8d").exit()).isEqualTo(2);
     }
 
     @Test
