@@ -15,7 +15,7 @@ final class ExitCodes {
             + "  0  ok%n"
             + "  1  verification failed: the SHA-256 (or the object) does not match the manifest%n"
             + "  2  usage or configuration error (bad flag, no bucket, unreadable --config, endpoint unreachable)%n"
-            + "  3  not found or access denied (no such dump or bucket, credentials refused)%n";
+            + "  3  not found or access denied (no such dump or bucket, credentials refused or missing)%n";
 
     private ExitCodes() {
     }
