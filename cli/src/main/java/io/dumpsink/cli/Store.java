@@ -57,8 +57,13 @@ final class Store implements AutoCloseable {
     private final Target target;
 
     Store(S3Settings settings, int connections) {
-        this.s3 = S3Clients.create(settings, connections);
-        this.target = new Target(settings.bucket(), settings.describeEndpoint());
+        this(S3Clients.create(settings, connections), new Target(settings.bucket(), settings.describeEndpoint()));
+    }
+
+    /** Over a client built elsewhere (tests wrap a real one to see the requests); closes it. */
+    Store(S3Client s3, Target target) {
+        this.s3 = s3;
+        this.target = target;
     }
 
     Target target() {

@@ -185,6 +185,44 @@ abstract class CliContract {
         assertThat(latest.out()).contains("key:", api2, "originalSize:", "3000");
     }
 
+    @Test
+    void listingOnePodListsOnlyFolderNamesAboveItNeverTheBucket() throws Exception {
+        startAgent();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String api1 = ship("shop", "api-1", "one.hprof", content(1000, 5), now);
+        ship("shop", "api-2", "two.hprof", content(1000, 6), now);
+        ship("billing", "api-1", "three.hprof", content(1000, 7), now);
+        List<String> listings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        S3Client recording = new S3Client() {
+            @Override
+            public software.amazon.awssdk.services.s3.model.ListObjectsV2Response listObjectsV2(
+                    software.amazon.awssdk.services.s3.model.ListObjectsV2Request request) {
+                listings.add(request.prefix() + (request.delimiter() == null ? " (everything below)" : " (folders)"));
+                return client().listObjectsV2(request);
+            }
+
+            @Override
+            public String serviceName() {
+                return "s3";
+            }
+
+            @Override
+            public void close() {
+                // the test's client is closed by the test
+            }
+        };
+        DumpFilter filter = new DumpFilter();
+        filter.namespace = "shop";
+        filter.pod = "api-1";
+        try (Store store = new Store(recording, new Store.Target(bucket(), endpoint()))) {
+            assertThat(store.list(filter, java.util.Optional.empty())).extracting(Store.Listed::key)
+                    .containsExactly(api1);
+        }
+        // Cluster and node are not given: their folder names are listed, then only the pod's own folder in full.
+        assertThat(listings).containsExactly(" (folders)", "test-cluster/ (folders)",
+                "test-cluster/node-1/shop/api-1/ (everything below)");
+    }
+
     private static List<String> keysOf(Result ls) {
         assertThat(ls.exit()).as(ls.err()).isZero();
         return ls.out().lines().skip(1).map(line -> line.substring(line.lastIndexOf(' ') + 1)).toList();
