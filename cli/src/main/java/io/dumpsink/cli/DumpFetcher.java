@@ -2,6 +2,7 @@ package io.dumpsink.cli;
 
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
+import com.github.luben.zstd.ZstdIOException;
 import com.github.luben.zstd.ZstdInputStream;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.core.seekable.SeekTable;
@@ -132,7 +133,7 @@ final class DumpFetcher {
                 sink.write(buffer, 0, read);
                 progress.advance(read);
             }
-        } catch (ZstdException e) {
+        } catch (ZstdException | ZstdIOException e) {
             throw corrupt(plan.key(), plan.manifest(), "it does not decompress: " + e.getMessage());
         }
     }

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -174,6 +175,9 @@ final class Store implements AutoCloseable {
         byte[] json;
         try {
             json = s3.getObjectAsBytes(b -> b.bucket(bucket()).key(KeyLayout.manifestKey(key))).asByteArray();
+        } catch (NoSuchKeyException e) {
+            throw CliException.notFound("no such dump: s3://" + bucket() + "/" + key + " (no manifest at "
+                    + KeyLayout.manifestKey(key) + "; `dumpsink ls` lists the dumps)");
         } catch (SdkException e) {
             throw S3Errors.translate(e, target, key);
         }

@@ -394,6 +394,15 @@ abstract class CliContract {
         Result get = cli("get", key, "-o", out.toString());
         assertThat(get.exit()).as(get.err()).isZero();
         assertThat(Files.readAllBytes(out)).isEqualTo(original);
+
+        // Damaged without a table: the sequential decoder fails, and that is a failed verification too.
+        byte[] damaged = object.toByteArray();
+        Arrays.fill(damaged, 0, 4, (byte) 0);
+        client().putObject(b -> b.bucket(bucket()).key(key), RequestBody.fromBytes(damaged));
+        Result broken = cli("verify", key);
+        assertThat(broken.exit()).as(broken.err()).isEqualTo(1);
+        assertThat(broken.err()).contains("verification failed", key, sha256(original));
+        client().putObject(b -> b.bucket(bucket()).key(key), RequestBody.fromBytes(object.toByteArray()));
         assertThat(cli("ls", "--pod", "legacy").out()).contains(key, "yes");
         // A field this version does not know (a newer agent's) is shown too.
         Result show = cli("show", key);
