@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # dumpsink benchmark: the agent against the tools an operator would script instead, same machine, same S3 server.
 #   mvn -B -DskipTests package && bench/run.sh
-# Needs: java, bc; optional contenders: aws (AWS CLI), zstd; load generator: wrk (else bench/LinkLoad.java).
+# Needs: java, bc, /usr/bin/time (GNU time); optional contenders: aws (AWS CLI), zstd; load generator: wrk (else
+# bench/LinkLoad.java). `dumpsink get` is measured by bench/get.sh against `aws s3 cp - | zstd -d`.
 # A missing contender is skipped and reported. Debian: apt-get install awscli zstd wrk bc
 # Writes bench/RESULTS.md (then bench/pages.sh adds the browse pages' section). Takes ~15 minutes on 2 cores; uses ~25 GB of disk under bench/work (removed at the end).
 set -euo pipefail
@@ -13,7 +14,8 @@ BIG_GIB=${BENCH_BIG_GIB:-8}
 AGENT_JAR=$ROOT/agent/target/dumpsink-agent.jar
 LOCAL_JAR=$ROOT/local/target/dumpsink-local.jar
 PRESIGNER_JAR=$ROOT/presigner/target/dumpsink-presigner.jar
-for jar in "$AGENT_JAR" "$LOCAL_JAR" "$PRESIGNER_JAR"; do
+CLI_JAR=$ROOT/cli/target/dumpsink-cli.jar
+for jar in "$AGENT_JAR" "$LOCAL_JAR" "$PRESIGNER_JAR" "$CLI_JAR"; do
   [[ -f $jar ]] || { echo "missing $jar: run 'mvn -B -DskipTests package' first" >&2; exit 1; }
 done
 export AWS_ACCESS_KEY_ID=dumpsink-local AWS_SECRET_ACCESS_KEY=dumpsink-local-secret AWS_DEFAULT_REGION=us-east-1
@@ -44,6 +46,7 @@ PIDS+=($!)
 for _ in $(seq 100); do [[ -s $WORK/s3.out ]] && break; sleep 0.1; done
 ENDPOINT=$(head -1 "$WORK/s3.out")
 log "S3Proxy at $ENDPOINT"
+export ENDPOINT WORK ROUNDS   # for bench/get.sh
 
 HAVE_AWS=no; command -v aws >/dev/null && HAVE_AWS=yes
 HAVE_ZSTD=no; command -v zstd >/dev/null && HAVE_ZSTD=yes
@@ -124,6 +127,12 @@ for round in $(seq "$ROUNDS"); do
 done
 stop_agent
 
+# --- dumpsink get: the CLI against `aws s3 cp - | zstd -d` on the heap dump the agent stored (bench/get.sh) --------
+stored_key() { # $1 = agent log, $2 = file name: the key the agent stored it under
+  grep -o "Dump stored path=[^ ]*/$2 location=[^ ]* key=[^ ]*" "$1" | head -1 | sed 's/.*key=//'
+}
+"$ROOT/bench/get.sh" speed "$(stored_key "$WORK/agent-main.log" heap-1.hprof)" "$HEAP"
+
 # --- presigner: link requests per second against the same S3Proxy ------------------------------------------------
 LINK_KEY=$(grep -o 'Dump stored path=[^ ]* location=[^ ]* key=[^ ]*' "$WORK/agent-main.log" | head -1 | sed 's/.*key=//')
 LINK_TOKEN=bench-token-0123456789abcdef
@@ -164,12 +173,14 @@ log "peak RSS: 1 GiB random"
 start_agent rss1
 run_dumpsink "$WORK/inputs/random-1g.bin" rss-1g.dmp >/dev/null
 RSS_1G=$(agent_hwm_mib); stop_agent
+"$ROOT/bench/get.sh" rss "$(stored_key "$WORK/agent-rss1.log" rss-1g.dmp)" "1GiB"
 log "peak RSS: ${BIG_GIB} GiB random (making the input)"
 head -c "${BIG_GIB}G" /dev/urandom > "$WORK/inputs/random-big.bin"
 rm -rf "$WORK/s3/dumps"/* 2>/dev/null || true
 start_agent rssbig
 BIG_SECONDS=$(run_dumpsink "$WORK/inputs/random-big.bin" rss-big.dmp)
 RSS_BIG=$(agent_hwm_mib); stop_agent
+"$ROOT/bench/get.sh" rss "$(stored_key "$WORK/agent-rssbig.log" rss-big.dmp)" "${BIG_GIB}GiB"
 rm -f "$WORK/inputs/random-big.bin"
 
 # --- results --------------------------------------------------------------------------------------------------
@@ -228,6 +239,22 @@ random dumpsink [${T[random,dumpsink]:-}] aws [${T[random,aws]:-}] zstd+aws [${T
 MD
 [[ $HAVE_AWS == yes ]] || echo "- skipped: aws s3 cp and zstd | aws (AWS CLI not installed)" >> "$ROOT/bench/RESULTS.md"
 [[ $HAVE_ZSTD == yes ]] || echo "- skipped: zstd | aws (zstd not installed)" >> "$ROOT/bench/RESULTS.md"
+"$ROOT/bench/get.sh" summary
+cat >> "$ROOT/bench/RESULTS.md" <<MD
+
+## Fetching a dump: \`dumpsink get\` (bench/get.sh)
+
+Seconds from start to a verified file (dumpsink: parallel ranged GETs over the seek table, frames decompressed in
+parallel, SHA-256 checked, \`.part\` renamed) against \`aws s3 cp s3://dumps/KEY - | zstd -d > x.hprof\` (no
+check), the heap dump above as the agent stored it, median of $ROUNDS interleaved rounds, same S3Proxy. Peak RSS:
+GNU time's maximum resident set size of \`bin/dumpsink get\` (its default JVM options) for the random inputs above.
+
+| target | measured | verdict |
+|---|---|---|
+$(cat "$WORK/get-rows.md" 2>/dev/null)
+
+$(cat "$WORK/get-raw.txt" 2>/dev/null)
+MD
 # Browse page and list API with a full bucket (1k, 10k, 100k dumps): appends its own section to RESULTS.md.
 log "browse pages: bench/pages.sh"
 "$ROOT/bench/pages.sh" > /dev/null || log "bench/pages.sh failed; RESULTS.md has no browse pages section"

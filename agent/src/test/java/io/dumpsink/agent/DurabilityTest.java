@@ -6,6 +6,7 @@ import io.dumpsink.agent.health.Readiness;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.embedded.EmbeddedS3;
 import io.dumpsink.agent.testing.Dumps;
+import io.dumpsink.agent.testing.SeekTables;
 import io.dumpsink.agent.testing.TcpRelay;
 import io.dumpsink.agent.testing.TestingAgent;
 import io.dumpsink.agent.testing.TestingS3;
@@ -160,6 +161,9 @@ class DurabilityTest {
         Dumps.await("the manifest", WAIT, () -> manifests().size() == 1);
         Manifest manifest = ManifestCodec.fromJson(s3.get(manifests().get(0)));
         assertThat(Dumps.sha256(Dumps.unzstd(s3.get(manifest.key())))).isEqualTo(Dumps.sha256(content));
+        // The frames of the parts the first run stored come from the journal: the table lists them all.
+        SeekTables.assertDescribes(s3.get(manifest.key()), content);
+        assertThat(manifest.seekTable()).isTrue();
         assertThat(relay.upstreamBytes()).isLessThan((long) (manifest.storedSize() * 1.25));
         assertThat(openMultipartUploads()).isZero();
     }

@@ -18,8 +18,23 @@ public record JournalEntry(int version, String relativePath, String identity, St
 
     public static final int CURRENT_VERSION = 1;
 
-    /** One stored part: its number and ETag, the input bytes [inputStart, inputEnd) it encodes, its size. */
-    public record Part(int number, String etag, long inputStart, long inputEnd, long size) {
+    /**
+     * One stored part: its number and ETag, the input bytes [inputStart, inputEnd) it encodes, its size.
+     *
+     * @param frames    compressed size of each zstd frame in the part, in order, so that a resumed upload can still
+     *                  write the object's seek table; null for uncompressed parts and in journals written before
+     *                  seek tables existed (such an upload completes without a table)
+     * @param chunkSize input bytes per frame when the part was made: every frame holds that much except the
+     *                  file's last one (0 when {@code frames} is null)
+     * @param trailer   bytes at the end of the part that are the seek table, not frames (only in the last part)
+     */
+    public record Part(int number, String etag, long inputStart, long inputEnd, long size, List<Integer> frames,
+            int chunkSize, int trailer) {
+
+        /** A part without frame sizes (uncompressed, or journaled before seek tables existed). */
+        public Part(int number, String etag, long inputStart, long inputEnd, long size) {
+            this(number, etag, inputStart, inputEnd, size, null, 0, 0);
+        }
     }
 
     public JournalEntry withPart(Part part) {

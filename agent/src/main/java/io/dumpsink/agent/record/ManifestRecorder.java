@@ -46,7 +46,7 @@ public final class ManifestRecorder {
                 watchDir.resolve(dump.file().relative()).toString(), dump.identity().describe(),
                 result.originalSize(), result.sha256(), result.storedSize(), result.compression(),
                 result.chunkSize(), result.parts(), dump.identity().modifiedAt(), dump.detectedAt(),
-                result.completedAt(), agentVersion, result.format(), result.complete());
+                result.completedAt(), agentVersion, result.format(), result.complete(), result.seekTable());
         byte[] json = ManifestCodec.toJson(manifest);
         String manifestKey = KeyLayout.manifestKey(result.key());
         s3.putObject(b -> b.bucket(bucket).key(manifestKey).contentType("application/json"),

@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * thread reads fixed-size chunks and feeds the SHA-256; {@link ChunkSlots} have each chunk compressed into an
  * independent zstd frame ({@link FrameCompressor}), in parallel; the {@link PartAssembler} appends frames in order
  * to a part buffer, and full parts (at least {@code part-size}) upload ({@link PartSender}) while the next ones
- * fill. Buffers are direct (off-heap), from the {@link BufferPool} and within its budget: {@code
+ * fill; the last part ends with the object's seek table (zstd seekable format), so readers can fetch and decompress
+ * frames in parallel. Buffers are direct (off-heap), from the {@link BufferPool} and within its budget: {@code
  * compression-threads + 2} chunk slots and at most {@code parts-in-flight + 1} part buffers, bounded by the
  * settings, not by the file. Buffers that cannot be had fail the upload as a transient
  * {@link BufferAllocationException}. When S3 is slower than the disk, the reader waits for a free part buffer; when
@@ -118,7 +119,7 @@ public final class MultipartUploader implements DumpUploader {
                 journal.delete(relative.toString());
                 return new UploadResult(key, streamed.bytesRead(), streamed.sha256(), streamed.bytesStored(),
                         compression, settings.chunkSize(), streamed.parts().size(), clock.instant(), facts.format(),
-                        facts.complete());
+                        facts.complete(), PartAssembler.writesSeekTable(compress, entry.parts()));
             } catch (InterruptedException e) {
                 attempt.end(SHUTDOWN_DRAIN);
                 log.info("Upload paused by shutdown key={} uploadId={}; it resumes after restart", key, uploadId);
@@ -159,7 +160,7 @@ public final class MultipartUploader implements DumpUploader {
         ChunkSlots slots = new ChunkSlots(attempt.lease(), settings, compress, compressor, attempt.tasks());
         PartSender sender = new PartSender(s3, bucket, partMd5, journal, entry, executors.partSenders(),
                 attempt.tasks());
-        PartAssembler parts = new PartAssembler(attempt.lease(), settings, size, slots, sender);
+        PartAssembler parts = new PartAssembler(attempt.lease(), settings, size, slots, sender, entry.parts());
         return new DumpReader(channel, dump.location(), size, slots, parts, sender, progress, metrics, watchdog);
     }
 

@@ -4,6 +4,7 @@ import io.dumpsink.agent.journal.JournalEntry;
 import io.dumpsink.agent.journal.UploadJournal;
 import io.dumpsink.core.config.S3Settings;
 import java.io.IOException;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -82,22 +83,29 @@ final class PartSender {
     }
 
     /**
-     * Uploads {@code content} (read only, from its position to its limit) as the next part, encoding the input
-     * bytes [{@code inputStart}, {@code inputEnd}); {@code whenReturned} runs on the sender thread once the upload
-     * returned, stored or not, and no longer reads the content.
+     * Uploads {@code content} (read only, from its position to its limit) and then {@code trailer} (the seek table,
+     * or nothing) as the next part, encoding the input bytes [{@code inputStart}, {@code inputEnd}) in frames of
+     * the compressed sizes {@code frames} (null when not compressed), each of {@code chunkSize} input bytes but the
+     * file's last; {@code whenReturned} runs on the sender thread once the upload returned, stored or not, and no
+     * longer reads the content.
      */
-    void send(ByteBuffer content, long inputStart, long inputEnd, Runnable whenReturned) {
-        final int length = content.remaining();
+    void send(ByteBuffer content, ByteBuffer trailer, long inputStart, long inputEnd, List<Integer> frames,
+            int chunkSize, Runnable whenReturned) {
+        final int trailerLength = trailer.remaining();
+        final int length = content.remaining() + trailerLength;
         final int number = ++lastNumber;
         bytesStored += length;
         sending.add(tasks.submit(partSenders, () -> {
             try {
-                String md5 = contentMd5 ? md5Base64(content.duplicate()) : null;
+                String md5 = contentMd5 ? md5Base64(content.duplicate(), trailer.duplicate()) : null;
                 UploadPartResponse response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                                 .partNumber(number).contentLength((long) length).contentMD5(md5),
-                        RequestBody.fromContentProvider(() -> new ByteBufferInputStream(content.duplicate()),
+                        RequestBody.fromContentProvider(() -> new SequenceInputStream(
+                                        new ByteBufferInputStream(content.duplicate()),
+                                        new ByteBufferInputStream(trailer.duplicate())),
                                 length, "application/octet-stream"));
-                journal(new JournalEntry.Part(number, response.eTag(), inputStart, inputEnd, length));
+                journal(new JournalEntry.Part(number, response.eTag(), inputStart, inputEnd, length, frames,
+                        frames == null ? 0 : chunkSize, trailerLength));
                 return CompletedPart.builder().partNumber(number).eTag(response.eTag()).build();
             } finally {
                 whenReturned.run();
@@ -130,10 +138,11 @@ final class PartSender {
         }
     }
 
-    private static String md5Base64(ByteBuffer content) {
+    private static String md5Base64(ByteBuffer content, ByteBuffer trailer) {
         try {
             MessageDigest md5 = MessageDigest.getInstance("MD5");
             md5.update(content);
+            md5.update(trailer);
             return Base64.getEncoder().encodeToString(md5.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has MD5", e);

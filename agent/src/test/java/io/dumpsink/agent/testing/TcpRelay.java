@@ -20,6 +20,7 @@ public final class TcpRelay implements AutoCloseable {
     private final AtomicLong upstreamBytes = new AtomicLong();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile long bytesPerSecond;
+    private volatile long downstreamBytesPerSecond;
     private volatile boolean closed;
 
     public TcpRelay(int targetPort) throws IOException {
@@ -42,6 +43,11 @@ public final class TcpRelay implements AutoCloseable {
     /** Limits client-to-server throughput (0: unlimited). */
     public void throttle(long bytesPerSecond) {
         this.bytesPerSecond = bytesPerSecond;
+    }
+
+    /** Limits server-to-client throughput of each connection (0: unlimited), to slow a download down. */
+    public void throttleDownstream(long bytesPerSecond) {
+        this.downstreamBytesPerSecond = bytesPerSecond;
     }
 
     /** Closes every open connection (requests in flight fail with a reset). */
@@ -90,14 +96,14 @@ public final class TcpRelay implements AutoCloseable {
                     out.write(buffer, 0, n);
                     if (countUpstream) {
                         upstreamBytes.addAndGet(n);
-                        long limit = bytesPerSecond;
-                        if (limit > 0) {
-                            windowBytes += n;
-                            long dueNanos = windowBytes * 1_000_000_000L / limit;
-                            long aheadNanos = dueNanos - (System.nanoTime() - windowStart);
-                            if (aheadNanos > 0) {
-                                Thread.sleep(aheadNanos / 1_000_000, (int) (aheadNanos % 1_000_000));
-                            }
+                    }
+                    long limit = countUpstream ? bytesPerSecond : downstreamBytesPerSecond;
+                    if (limit > 0) {
+                        windowBytes += n;
+                        long dueNanos = windowBytes * 1_000_000_000L / limit;
+                        long aheadNanos = dueNanos - (System.nanoTime() - windowStart);
+                        if (aheadNanos > 0) {
+                            Thread.sleep(aheadNanos / 1_000_000, (int) (aheadNanos % 1_000_000));
                         }
                     }
                 }

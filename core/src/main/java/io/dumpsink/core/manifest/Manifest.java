@@ -30,6 +30,9 @@ import java.time.Instant;
  * @param complete     for heap dumps: true when the file ended with the HEAP DUMP END record, false when it was
  *                     shipped truncated (its JVM died mid-dump; {@code agent.incomplete-wait}); null when not
  *                     checked (other files, older manifests)
+ * @param seekTable    true when the object ends with a zstd seek table (the seekable format's skippable frame, which
+ *                     {@code zstd -d} skips), so readers can fetch and decompress frames in parallel; null or false
+ *                     for objects without one ({@code compression: none}, manifests written before tables existed)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Manifest(
@@ -54,7 +57,23 @@ public record Manifest(
         Instant uploadedAt,
         String agentVersion,
         String format,
-        Boolean complete) {
+        Boolean complete,
+        Boolean seekTable) {
 
     public static final int CURRENT_VERSION = 1;
+
+    /** A manifest without the seek table field, as written before tables existed. */
+    public Manifest(int version, String key, String bucket, String cluster, String node, String namespace, String pod,
+            String fileName, String sourcePath, String sourceIdentity, long originalSize, String sha256,
+            long storedSize, String compression, long chunkSize, int parts, Instant modifiedAt, Instant detectedAt,
+            Instant uploadedAt, String agentVersion, String format, Boolean complete) {
+        this(version, key, bucket, cluster, node, namespace, pod, fileName, sourcePath, sourceIdentity, originalSize,
+                sha256, storedSize, compression, chunkSize, parts, modifiedAt, detectedAt, uploadedAt, agentVersion,
+                format, complete, null);
+    }
+
+    /** Whether the object ends with a seek table. */
+    public boolean hasSeekTable() {
+        return Boolean.TRUE.equals(seekTable);
+    }
 }

@@ -1,0 +1,270 @@
+package io.dumpsink.cli;
+
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdException;
+import com.github.luben.zstd.ZstdIOException;
+import com.github.luben.zstd.ZstdInputStream;
+import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.core.seekable.SeekTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reads a stored dump back, decompressed, in order, into a {@link Sink}.
+ *
+ * <p>With a seek table (zstd seekable format, which the agent appends) the frames are fetched as ranged GETs of
+ * several frames each, {@code parallel} at a time, and each range is decompressed by the thread that fetched it;
+ * ranges are written strictly in order. At most {@code parallel + 2} ranges of at most {@value #RANGE_BYTES} bytes
+ * of content (or one frame, if frames are larger) are held at once, so memory is bounded by the settings, never by
+ * the dump. Without a table (objects stored before tables existed) one sequential GET streams through a zstd
+ * decoder; an object stored as it is ({@code compression: none}) is streamed as it is.
+ *
+ * <p>A frame that does not decompress, a table that does not fit the object, or a size other than the manifest's
+ * is a {@link CliException} of exit code 1, naming the key. The SHA-256 is the caller's: it sees every byte.
+ */
+final class DumpFetcher {
+    /** Content bytes per ranged GET: big enough for S3 throughput, small enough to bound memory. */
+    static final int RANGE_BYTES = 8 << 20;
+
+    /** Where the dump's bytes go, in order. */
+    interface Sink {
+        void write(byte[] bytes, int offset, int length) throws IOException;
+    }
+
+    /** What is about to be fetched: the dump's manifest, its object's size and ETag, and its table if any. */
+    record Plan(String key, Manifest manifest, Store.ObjectInfo object, Optional<SeekTable> table) {
+        /** Where an interrupted download of {@code partialBytes} can continue: the last frame boundary before. */
+        long resumeOffset(long partialBytes) {
+            if (table.isEmpty()) {
+                return 0;
+            }
+            SeekTable t = table.get();
+            long offset = 0;
+            for (int i = 0; i <= t.frames() && t.decompressedOffset(i) <= partialBytes; i++) {
+                offset = t.decompressedOffset(i);
+            }
+            return offset;
+        }
+    }
+
+    private final Store store;
+    private final int parallel;
+
+    DumpFetcher(Store store, int parallel) {
+        this.store = store;
+        this.parallel = parallel;
+    }
+
+    /** Reads the manifest, HEADs the object and, when the manifest says there is one, reads its seek table. */
+    Plan plan(String key) {
+        Manifest manifest = store.manifest(key).manifest();
+        Store.ObjectInfo object = store.head(key);
+        Optional<SeekTable> table = Optional.empty();
+        if (manifest.hasSeekTable() && "zstd".equals(manifest.compression())) {
+            table = Optional.of(readTable(key, object, manifest));
+        }
+        return new Plan(key, manifest, object, table);
+    }
+
+    private SeekTable readTable(String key, Store.ObjectInfo object, Manifest manifest) {
+        if (object.size() < SeekTable.FOOTER_SIZE) {
+            throw corrupt(key, manifest, "the object is " + object.size() + " bytes, too short for its seek table");
+        }
+        byte[] footer = store.range(key, object, object.size() - SeekTable.FOOTER_SIZE, object.size());
+        int tableSize = SeekTable.tableSizeFromFooter(ByteBuffer.wrap(footer)).orElseThrow(() ->
+                corrupt(key, manifest, "the manifest says it ends with a seek table, but its last bytes are none"));
+        if (tableSize > object.size()) {
+            throw corrupt(key, manifest, "its seek table claims " + tableSize + " bytes of a " + object.size()
+                    + "-byte object");
+        }
+        SeekTable table;
+        try {
+            table = SeekTable.parse(ByteBuffer.wrap(store.range(key, object, object.size() - tableSize,
+                    object.size())));
+        } catch (IllegalArgumentException e) {
+            throw corrupt(key, manifest, e.getMessage());
+        }
+        if (table.compressedOffset(table.frames()) != object.size() - tableSize
+                || table.decompressedOffset(table.frames()) != manifest.originalSize()) {
+            throw corrupt(key, manifest, "its seek table lists " + table.frames() + " frames of "
+                    + table.compressedOffset(table.frames()) + " bytes holding "
+                    + table.decompressedOffset(table.frames()) + " bytes; the object has "
+                    + (object.size() - tableSize) + " bytes of frames and the manifest " + manifest.originalSize()
+                    + " bytes of dump");
+        }
+        return table;
+    }
+
+    /** Writes the dump's bytes from {@code from} (0, or a frame boundary with a table) to the end into the sink. */
+    void fetch(Plan plan, long from, Sink sink, Progress progress) throws IOException, InterruptedException {
+        if (plan.table().isPresent()) {
+            fetchParallel(plan, plan.table().get(), from, sink, progress);
+        } else if (from != 0) {
+            throw new IllegalArgumentException("only an object with a seek table resumes");
+        } else {
+            fetchSequential(plan, sink, progress);
+        }
+    }
+
+    private void fetchSequential(Plan plan, Sink sink, Progress progress) throws IOException {
+        boolean zstd = "zstd".equals(plan.manifest().compression());
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream object = store.stream(plan.key(), plan.object());
+                InputStream in = zstd ? new ZstdInputStream(object) : object) {
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedIOException("interrupted");
+                }
+                sink.write(buffer, 0, read);
+                progress.advance(read);
+            }
+        } catch (ZstdException | ZstdIOException e) {
+            throw corrupt(plan.key(), plan.manifest(), "it does not decompress: " + e.getMessage());
+        }
+    }
+
+    /** One range's content, in a pooled buffer that goes back once written. */
+    private record Content(byte[] buffer, int length) {
+    }
+
+    private void fetchParallel(Plan plan, SeekTable table, long from, Sink sink, Progress progress)
+            throws IOException, InterruptedException {
+        List<int[]> ranges = ranges(table, from);
+        int inFlightMax = parallel + 2;
+        int contentSize = 0;
+        for (int[] range : ranges) {
+            contentSize = (int) Math.max(contentSize,
+                    table.decompressedOffset(range[1]) - table.decompressedOffset(range[0]));
+        }
+        // Content buffers are reused: one per range in flight, allocated as needed, so neither the garbage nor
+        // the heap grows with the dump.
+        BlockingQueue<byte[]> pool = new ArrayBlockingQueue<>(inFlightMax);
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService fetchers = Executors.newFixedThreadPool(parallel, runnable -> {
+            Thread thread = new Thread(runnable, "dumpsink-fetch-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        ThreadLocal<ZstdDecompressCtx> zstd = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+        ThreadLocal<byte[][]> compressed = ThreadLocal.withInitial(() -> new byte[1][0]);
+        ArrayDeque<Future<Content>> inFlight = new ArrayDeque<>();
+        int next = 0;
+        try {
+            while (next < ranges.size() || !inFlight.isEmpty()) {
+                while (next < ranges.size() && inFlight.size() < inFlightMax) {
+                    byte[] buffer = pool.poll();
+                    if (buffer == null) {
+                        buffer = new byte[contentSize];
+                    }
+                    int[] range = ranges.get(next++);
+                    byte[] target = buffer;
+                    inFlight.add(fetchers.submit(() -> fetchRange(plan, table, range[0], range[1], target,
+                            compressed.get(), zstd.get())));
+                }
+                Content content = await(inFlight.removeFirst());
+                sink.write(content.buffer(), 0, content.length());
+                progress.advance(content.length());
+                pool.offer(content.buffer());
+            }
+        } finally {
+            // Fetches still running after a failure are cancelled; one blocked in a socket read is a daemon thread
+            // and ends with the process at the latest.
+            fetchers.shutdownNow();
+            fetchers.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Frames from the one starting at {@code from}, grouped into ranges [first, end) of about RANGE_BYTES. */
+    private static List<int[]> ranges(SeekTable table, long from) {
+        int first = 0;
+        while (first < table.frames() && table.decompressedOffset(first) < from) {
+            first++;
+        }
+        if (table.decompressedOffset(first) != from) {
+            throw new IllegalArgumentException(from + " is not a frame boundary");
+        }
+        List<int[]> ranges = new ArrayList<>();
+        int start = first;
+        while (start < table.frames()) {
+            int end = start + 1;
+            while (end < table.frames()
+                    && table.decompressedOffset(end + 1) - table.decompressedOffset(start) <= RANGE_BYTES) {
+                end++;
+            }
+            ranges.add(new int[] {start, end});
+            start = end;
+        }
+        return ranges;
+    }
+
+    /**
+     * Fetches frames [first, end) with one ranged GET into this thread's compressed buffer (grown as needed) and
+     * decompresses them, frame by frame, into {@code content}.
+     */
+    private Content fetchRange(Plan plan, SeekTable table, int first, int end, byte[] content,
+            byte[][] compressedHolder, ZstdDecompressCtx zstd) throws IOException {
+        long objectFrom = table.compressedOffset(first);
+        int compressedSize = Math.toIntExact(table.compressedOffset(end) - objectFrom);
+        if (compressedHolder[0].length < compressedSize) {
+            compressedHolder[0] = new byte[compressedSize];
+        }
+        byte[] compressed = compressedHolder[0];
+        store.range(plan.key(), plan.object(), objectFrom, objectFrom + compressedSize, compressed);
+        int at = 0;
+        for (int frame = first; frame < end; frame++) {
+            int src = (int) (table.compressedOffset(frame) - objectFrom);
+            int size = (int) table.decompressedSize(frame);
+            int produced;
+            try {
+                zstd.reset();
+                produced = zstd.decompressByteArray(content, at, size, compressed, src,
+                        (int) table.compressedSize(frame));
+            } catch (ZstdException e) {
+                throw corrupt(plan.key(), plan.manifest(), "frame " + frame + " (object bytes "
+                        + table.compressedOffset(frame) + "-" + (table.compressedOffset(frame + 1) - 1)
+                        + ") does not decompress: " + e.getMessage());
+            }
+            if (produced != size) {
+                throw corrupt(plan.key(), plan.manifest(), "frame " + frame + " holds " + produced
+                        + " bytes, its seek table says " + size);
+            }
+            at += size;
+        }
+        return new Content(content, at);
+    }
+
+    private static Content await(Future<Content> future) throws IOException, InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    static CliException corrupt(String key, Manifest manifest, String what) {
+        return CliException.verification("verification failed for " + key + ": " + what + " (manifest sha256 "
+                + manifest.sha256() + ", actual sha256 unknown: the object is damaged)");
+    }
+}
