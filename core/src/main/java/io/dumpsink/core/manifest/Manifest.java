@@ -1,6 +1,7 @@
 package io.dumpsink.core.manifest;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
@@ -30,6 +31,9 @@ import java.time.Instant;
  * @param complete     for heap dumps: true when the file ended with the HEAP DUMP END record, false when it was
  *                     shipped truncated (its JVM died mid-dump; {@code agent.incomplete-wait}); null when not
  *                     checked (other files, older manifests)
+ * @param summary      for heap dumps: what filled the heap ({@link HeapSummary}), read while the dump was uploaded;
+ *                     {@code status = missing} with a reason when it could not be read; null for other files, when
+ *                     {@code agent.heap-summary} is off, and in older manifests
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Manifest(
@@ -54,7 +58,18 @@ public record Manifest(
         Instant uploadedAt,
         String agentVersion,
         String format,
-        Boolean complete) {
+        Boolean complete,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HeapSummary summary) {
 
     public static final int CURRENT_VERSION = 1;
+
+    /** A manifest without a heap summary (other files, or before the summary existed). */
+    public Manifest(int version, String key, String bucket, String cluster, String node, String namespace, String pod,
+            String fileName, String sourcePath, String sourceIdentity, long originalSize, String sha256,
+            long storedSize, String compression, long chunkSize, int parts, Instant modifiedAt, Instant detectedAt,
+            Instant uploadedAt, String agentVersion, String format, Boolean complete) {
+        this(version, key, bucket, cluster, node, namespace, pod, fileName, sourcePath, sourceIdentity, originalSize,
+                sha256, storedSize, compression, chunkSize, parts, modifiedAt, detectedAt, uploadedAt, agentVersion,
+                format, complete, null);
+    }
 }

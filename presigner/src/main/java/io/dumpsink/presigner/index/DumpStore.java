@@ -80,7 +80,7 @@ public final class DumpStore {
     public Page list(String prefix, int limit, Optional<String> after) {
         List<S3Object> manifests = new ArrayList<>();
         s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(object -> {
-            if (object.key().endsWith(KeyLayout.MANIFEST_SUFFIX)) {
+            if (KeyLayout.isManifestKey(object.key())) {
                 manifests.add(object);
             }
         });
@@ -116,7 +116,7 @@ public final class DumpStore {
                 folders.add(common.prefix());
             }
             for (S3Object object : response.contents()) {
-                if (object.key().endsWith(KeyLayout.MANIFEST_SUFFIX)) {
+                if (KeyLayout.isManifestKey(object.key())) {
                     manifest(dumpKeyOf(object.key())).ifPresent(dumps::add);
                 }
             }
