@@ -128,8 +128,7 @@ public final class HprofHistogram {
             return;
         }
         try {
-            ByteBuffer in = chunk.duplicate().order(ByteOrder.BIG_ENDIAN);
-            feedChecked(in);
+            feedUnguarded(chunk);
         } catch (Throwable e) { // hostile input must never fail the upload; the reason says what happened
             fail("reader error: " + e);
         }
@@ -141,7 +140,7 @@ public final class HprofHistogram {
      */
     public Result result(int top) {
         try {
-            return resultChecked(top);
+            return resultUnguarded(top);
         } catch (Throwable e) {
             return new Result(HeapSummary.missing("reader error: " + e), null);
         }
@@ -154,7 +153,12 @@ public final class HprofHistogram {
         }
     }
 
-    private void feedChecked(ByteBuffer in) {
+    /** {@link #feed} without its safety net, for the fuzz test: whatever this throws is a bug. */
+    void feedUnguarded(ByteBuffer chunk) {
+        if (state == State.DONE) {
+            return;
+        }
+        ByteBuffer in = chunk.duplicate().order(ByteOrder.BIG_ENDIAN);
         while (state != State.DONE) {
             if (skip > 0) {
                 int n = (int) Math.min(skip, in.remaining());
@@ -679,6 +683,11 @@ public final class HprofHistogram {
         return element + "[]".repeat(dims);
     }
 
+    /** Bytes held for the record that spans chunks, and its buffer's size: both at most {@value #MAX_CARRY}. */
+    int carryCapacity() {
+        return carry.length;
+    }
+
     private void ensureCarry(int size) {
         if (carry.length < size) {
             carry = Arrays.copyOf(carry, Math.min(MAX_CARRY, Math.max(size, carry.length * 2)));
@@ -696,7 +705,8 @@ public final class HprofHistogram {
         return -1;
     }
 
-    private Result resultChecked(int top) {
+    /** {@link #result} without its safety net, for the fuzz test. */
+    Result resultUnguarded(int top) {
         if (failure != null) {
             return new Result(HeapSummary.missing(failure), null);
         }
