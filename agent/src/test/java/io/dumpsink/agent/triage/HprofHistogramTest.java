@@ -84,7 +84,7 @@ class HprofHistogramTest {
 
     @Test
     void shrunkRealDumpsFromJdk17And25AreReadCompletely() throws Exception {
-        for (String name : new String[] {"jdk17-shrunk.hprof", "jdk25-shrunk.hprof"}) {
+        for (String name : new String[] {"jdk17-shrunk", "jdk25-shrunk"}) {
             byte[] dump;
             try (var in = getClass().getResourceAsStream("HprofHistogramFuzzTestInputs/"
                     + "readerNeverThrowsAndIgnoresChunking/" + name)) {
