@@ -198,17 +198,30 @@ public final class HprofHistogram {
             }
             int p = in.position();
             int limit = in.limit();
-            while (p < limit && skip == 0 && state != State.DONE) {
-                int used = step(in, p, limit);
+            while (p < limit && state != State.DONE) {
+                int used = state == State.HEAP && segmentRemaining > 0 ? heapRecord(in, p, limit - p)
+                        : step(in, p, limit);
                 if (used < 0) {
                     break;
                 }
                 p += used;
                 offset += used;
+                if (skip > 0) { // the body of an object or record: skipped here, the hot path
+                    int room = limit - p;
+                    if (skip > room) {
+                        skip -= room;
+                        offset += room;
+                        p = limit;
+                        break;
+                    }
+                    p += (int) skip;
+                    offset += skip;
+                    skip = 0;
+                }
             }
             in.position(p);
             if (skip > 0) {
-                continue;
+                return;
             }
             if (state == State.DONE || !in.hasRemaining()) {
                 return;
