@@ -130,7 +130,7 @@ PIN=""; command -v taskset >/dev/null && PIN="taskset -c 0"
 log "heap summary: the reader alone on the heap dump, pinned to one core, 3 rounds"
 $PIN java -cp "$AGENT_JAR" io.dumpsink.agent.triage.HeapHistogramTool "$HEAP" 3 > "$WORK/reader.out"
 READER_FIRST=$(awk '/^round=1 / {for (i = 1; i <= NF; i++) if ($i ~ /^readerMBps=/) {sub(/readerMBps=/, "", $i); print $i}}' "$WORK/reader.out")
-READER_BEST=$(awk '/^round=/ {for (i = 1; i <= NF; i++) if ($i ~ /^readerMBps=/) {sub(/readerMBps=/, "", $i); if ($i > m) m = $i}} END {print m}' "$WORK/reader.out")
+READER_BEST=$(awk '/^round=/ {for (i = 1; i <= NF; i++) if ($i ~ /^readerMBps=/) {sub(/readerMBps=/, "", $i); if ($i + 0 > m + 0) m = $i}} END {print m}' "$WORK/reader.out")
 READER_TOP=$(grep -m1 -E '^ +[0-9]+ +[0-9]+ ' "$WORK/reader.out" | awk '{print $4, $3}')
 for round in $(seq "$ROUNDS"); do
   for mode in on off; do

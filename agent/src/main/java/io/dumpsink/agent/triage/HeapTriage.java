@@ -7,7 +7,6 @@ import io.dumpsink.agent.settle.DumpFormat;
 import io.dumpsink.agent.settle.DumpNames;
 import io.dumpsink.core.manifest.HeapSummary;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,11 +94,6 @@ public final class HeapTriage {
                         String.format(java.util.Locale.ROOT, "%.3f", seconds));
             }
             return result;
-        }
-
-        /** Time spent reading so far, for tests and the log. */
-        public long readMillis() {
-            return TimeUnit.NANOSECONDS.toMillis(nanos);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.dumpsink.agent.triage;
 
-import java.util.Arrays;
-
 /**
  * A map from non-zero {@code long} (HPROF identifiers) to non-negative {@code int}, open addressing, that never
  * grows beyond {@code maxEntries}: {@link #put} refuses new keys once full. No boxing: the heap reader looks up a
@@ -85,11 +83,6 @@ final class LongIntMap {
                 values[i] = oldValues[j];
             }
         }
-    }
-
-    void clear() {
-        Arrays.fill(keys, 0);
-        size = 0;
     }
 
     private static int mix(long key) {
