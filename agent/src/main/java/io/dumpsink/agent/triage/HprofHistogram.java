@@ -17,10 +17,13 @@ import java.util.List;
  *
  * <p>The bytes come from a pod, so the reader treats them as hostile. {@link #feed} and {@link #result} never throw;
  * anything that does not parse stops the reader for good and the result says why ({@code malformed: ...}). Memory
- * is bounded whatever the input: at most {@value #MAX_CLASSES} classes (objects of classes beyond it, or of classes
- * the dump never named, count as {@value #UNKNOWN_CLASS}), at most {@value #MAX_NAMES} class-name strings in at
- * most {@value #MAX_NAME_BYTES} bytes (dropped once the heap records start), and one carry buffer of at most
- * {@value #MAX_CARRY} bytes for a record that spans two chunks (a larger class record is malformed). Every call
+ * is bounded whatever the input, about 15 MiB at worst (a real dump takes well under 1 MiB): at most
+ * {@value #MAX_CLASSES} classes whose names take at most {@value #MAX_CLASS_NAME_CHARS} characters in all (objects
+ * of classes beyond that, or of classes the dump never named, count as {@value #UNKNOWN_CLASS}); at most
+ * {@value #MAX_NAMES} strings that may be class names, in at most {@value #MAX_NAME_BYTES} bytes, of which at most
+ * {@value #MAX_PLAIN_NAMES} without a package (HotSpot writes every symbol, field and method names too; all are
+ * dropped once the heap records start); and one carry buffer of at most {@value #MAX_CARRY} bytes for a record that
+ * spans two chunks (a larger class record is malformed). Every call
  * consumes its chunk or stops the reader, so it always terminates, and the work per byte is constant: the bodies of
  * instances and arrays are skipped, not read.
  *
@@ -37,9 +40,11 @@ import java.util.List;
  * gets 8-byte headers and 12-byte array headers.
  */
 public final class HprofHistogram {
-    static final int MAX_CLASSES = 1 << 17;
-    static final int MAX_NAMES = 1 << 18;
-    static final int MAX_NAME_BYTES = 8 << 20;
+    static final int MAX_CLASSES = 1 << 16;
+    static final int MAX_CLASS_NAME_CHARS = 2 << 20;
+    static final int MAX_NAMES = 1 << 16;
+    static final int MAX_PLAIN_NAMES = 1 << 14;
+    static final int MAX_NAME_BYTES = 2 << 20;
     static final int MAX_CARRY = 1 << 20;
     /** Class names longer than this are never stored (a JVM's are far shorter). */
     private static final int MAX_NAME_LENGTH = 1024;
@@ -85,6 +90,8 @@ public final class HprofHistogram {
     private int[] nameStarts = new int[1024];
     private int nameArenaLength;
     private int nameCount;
+    private int plainNames;
+    private long classNameChars;
 
     // classes: class object id -> index
     private final LongIntMap classIds = new LongIntMap(1024, MAX_CLASSES);
@@ -613,6 +620,12 @@ public final class HprofHistogram {
 
     private void loadClass(long classId, long nameId) {
         String name = nameOf(nameId);
+        if (name != null) {
+            classNameChars += name.length();
+            if (classNameChars > MAX_CLASS_NAME_CHARS) { // one long name loaded under many ids, say
+                name = null;
+            }
+        }
         int index = classIds.get(classId);
         if (index >= 0) {
             classNames[index] = name;
@@ -626,11 +639,18 @@ public final class HprofHistogram {
         if (nameIds == null || nameCount >= MAX_NAMES || nameArenaLength + length > MAX_NAME_BYTES) {
             return;
         }
+        boolean qualified = length > 0 && b.get(p) == '[';
         for (int i = 0; i < length; i++) {
             byte c = b.get(p + i);
             if (c == '(' || c == '<' || c == ' ' || (c == ';' && b.get(p) != '[')) {
                 return;
             }
+            qualified |= c == '/';
+        }
+        // Field and method names look like classes in the unnamed package: they get a budget of their own, so they
+        // cannot crowd out the names in packages.
+        if (!qualified && plainNames >= MAX_PLAIN_NAMES) {
+            return;
         }
         if (nameArenaLength + length > nameArena.length) {
             nameArena = Arrays.copyOf(nameArena, Math.min(MAX_NAME_BYTES,
@@ -641,6 +661,9 @@ public final class HprofHistogram {
         }
         if (!nameIds.put(nameId, nameCount)) {
             return;
+        }
+        if (!qualified) {
+            plainNames++;
         }
         b.get(p, nameArena, nameArenaLength, length);
         nameStarts[nameCount] = nameArenaLength;
