@@ -17,12 +17,12 @@ import java.util.List;
  *
  * <p>The bytes come from a pod, so the reader treats them as hostile. {@link #feed} and {@link #result} never throw;
  * anything that does not parse stops the reader for good and the result says why ({@code malformed: ...}). Memory
- * is bounded whatever the input, about 15 MiB at worst (a real dump takes well under 1 MiB): at most
+ * is bounded whatever the input, about 20 MiB at worst (a real 1.3 GB dump took 2.5 MiB): at most
  * {@value #MAX_CLASSES} classes whose names take at most {@value #MAX_CLASS_NAME_CHARS} characters in all (objects
  * of classes beyond that, or of classes the dump never named, count as {@value #UNKNOWN_CLASS}); at most
  * {@value #MAX_NAMES} strings that may be class names, in at most {@value #MAX_NAME_BYTES} bytes, of which at most
- * {@value #MAX_PLAIN_NAMES} without a package (HotSpot writes every symbol, field and method names too; all are
- * dropped once the heap records start); and one carry buffer of at most {@value #MAX_CARRY} bytes for a record that
+ * {@value #MAX_PLAIN_NAMES} in {@value #MAX_PLAIN_NAME_BYTES} bytes without a package (HotSpot writes every symbol:
+ * field and method names look like classes in the unnamed package; all are dropped once the heap records start); and one carry buffer of at most {@value #MAX_CARRY} bytes for a record that
  * spans two chunks (a larger class record is malformed). Every call
  * consumes its chunk or stops the reader, so it always terminates, and the work per byte is constant: the bodies of
  * instances and arrays are skipped, not read.
@@ -42,9 +42,10 @@ import java.util.List;
 public final class HprofHistogram {
     static final int MAX_CLASSES = 1 << 16;
     static final int MAX_CLASS_NAME_CHARS = 2 << 20;
-    static final int MAX_NAMES = 1 << 16;
-    static final int MAX_PLAIN_NAMES = 1 << 14;
-    static final int MAX_NAME_BYTES = 2 << 20;
+    static final int MAX_NAMES = 1 << 17;
+    static final int MAX_PLAIN_NAMES = 1 << 16;
+    static final int MAX_NAME_BYTES = 4 << 20;
+    static final int MAX_PLAIN_NAME_BYTES = 1 << 20;
     static final int MAX_CARRY = 1 << 20;
     /** Class names longer than this are never stored (a JVM's are far shorter). */
     private static final int MAX_NAME_LENGTH = 1024;
@@ -91,6 +92,7 @@ public final class HprofHistogram {
     private int nameArenaLength;
     private int nameCount;
     private int plainNames;
+    private int plainNameBytes;
     private long classNameChars;
 
     // classes: class object id -> index
@@ -649,7 +651,7 @@ public final class HprofHistogram {
         }
         // Field and method names look like classes in the unnamed package: they get a budget of their own, so they
         // cannot crowd out the names in packages.
-        if (!qualified && plainNames >= MAX_PLAIN_NAMES) {
+        if (!qualified && (plainNames >= MAX_PLAIN_NAMES || plainNameBytes + length > MAX_PLAIN_NAME_BYTES)) {
             return;
         }
         if (nameArenaLength + length > nameArena.length) {
@@ -664,6 +666,7 @@ public final class HprofHistogram {
         }
         if (!qualified) {
             plainNames++;
+            plainNameBytes += length;
         }
         b.get(p, nameArena, nameArenaLength, length);
         nameStarts[nameCount] = nameArenaLength;

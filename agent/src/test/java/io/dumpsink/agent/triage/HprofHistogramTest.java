@@ -100,6 +100,20 @@ class HprofHistogramTest {
     }
 
     @Test
+    void classesInTheUnnamedPackageKeepTheirNamesAmongTensOfThousandsOfFieldAndMethodNames() {
+        // HotSpot writes every symbol; method and field names look like classes in the unnamed package.
+        HprofWriter w = new HprofWriter(1);
+        for (int i = 0; i < 40_000; i++) {
+            w.utf8(10_000 + i, "method" + i);
+        }
+        byte[] dump = w.utf8(1, "Order").utf8(2, "com/shop/Cart").loadClass(1, 100, 1).loadClass(2, 200, 2)
+                .classDump(100, 0, 10).classDump(200, 0).instance(1000, 100, 4).instance(1001, 200, 0)
+                .segment().end().bytes();
+        assertThat(read(dump, 8192).classes()).extracting(ClassCount::name)
+                .contains("Order", "com.shop.Cart").doesNotContain(HprofHistogram.UNKNOWN_CLASS);
+    }
+
+    @Test
     void namesAreWrittenAsPeopleWriteThem() {
         assertThat(HprofHistogram.javaName("java/lang/String")).isEqualTo("java.lang.String");
         assertThat(HprofHistogram.javaName("[B")).isEqualTo("byte[]");
