@@ -57,7 +57,7 @@ if [[ $HAVE_AWS == yes ]]; then
 fi
 
 # --- the agent ------------------------------------------------------------------------------------------------
-start_agent() { # $1 = name of this agent run
+start_agent() { # $1 = name of this agent run, $2 = agent.heap-summary (default true)
   cat > "$WORK/agent.conf" <<CONF
 dumpsink {
   cluster = bench
@@ -65,6 +65,7 @@ dumpsink {
   s3 { endpoint = "$ENDPOINT", bucket = dumps, path-style = true, access-key = "$AWS_ACCESS_KEY_ID",
        secret-key = "$AWS_SECRET_ACCESS_KEY", create-bucket = true }
   agent { watch-dir = "$WORK/watch", state-dir = "$WORK/state", settle-time = 250ms, http-port = 0 }
+  agent.heap-summary = ${2:-true}
 }
 CONF
   java -XX:MaxRAM=256m -Dconfig.file="$WORK/agent.conf" -jar "$AGENT_JAR" > "$WORK/agent-$1.log" 2>&1 &
@@ -133,6 +134,24 @@ stored_key() { # $1 = agent log, $2 = file name: the key the agent stored it und
 }
 "$ROOT/bench/get.sh" speed "$(stored_key "$WORK/agent-main.log" heap-1.hprof)" "$HEAP"
 
+# --- heap summary: the HPROF reader alone, and the heap dump shipped with the summary on and off ------------------
+PIN=""; command -v taskset >/dev/null && PIN="taskset -c 0"
+log "heap summary: the reader alone on the heap dump, pinned to one core, 3 rounds"
+$PIN java -cp "$AGENT_JAR" io.dumpsink.agent.triage.HeapHistogramTool "$HEAP" 3 > "$WORK/reader.out"
+READER_FIRST=$(awk '/^round=1 / {for (i = 1; i <= NF; i++) if ($i ~ /^readerMBps=/) {sub(/readerMBps=/, "", $i); print $i}}' "$WORK/reader.out")
+READER_BEST=$(awk '/^round=/ {for (i = 1; i <= NF; i++) if ($i ~ /^readerMBps=/) {sub(/readerMBps=/, "", $i); if ($i + 0 > m + 0) m = $i}} END {print m}' "$WORK/reader.out")
+READER_TOP=$(grep -m1 -E '^ +[0-9]+ +[0-9]+ ' "$WORK/reader.out" | awk '{print $4, $3}')
+for round in $(seq "$ROUNDS"); do
+  for mode in on off; do
+    # A fresh agent per run, alternating, so both settings meet the same machine and the same cold JIT.
+    log "round $round/$ROUNDS heap dump, heap summary $mode"
+    setting=true; [[ $mode == off ]] && setting=false
+    start_agent "summary-$mode-$round" "$setting"
+    T[heap,summary_$mode]+="$(run_dumpsink "$HEAP" "summary-$mode-$round.hprof") "
+    stop_agent
+  done
+done
+
 # --- presigner: link requests per second against the same S3Proxy ------------------------------------------------
 LINK_KEY=$(grep -o 'Dump stored path=[^ ]* location=[^ ]* key=[^ ]*' "$WORK/agent-main.log" | head -1 | sed 's/.*key=//')
 LINK_TOKEN=bench-token-0123456789abcdef
@@ -195,6 +214,7 @@ HEAP_D=$(med heap,dumpsink); HEAP_A=$(med heap,aws); HEAP_Z=$(med heap,zstd_aws)
 RAND_D=$(med random,dumpsink); RAND_A=$(med random,aws); RAND_Z=$(med random,zstd_aws)
 FASTEST_RAND=$(printf '%s\n' $RAND_A $RAND_Z | grep -v '^$' | sort -g | head -1)
 R_HZ=$(ratio "$HEAP_D" "$HEAP_Z"); R_HA=$(ratio "$HEAP_D" "$HEAP_A"); R_RF=$(ratio "$RAND_D" "$FASTEST_RAND")
+SUMMARY_ON=$(med heap,summary_on); SUMMARY_OFF=$(med heap,summary_off); R_SUMMARY=$(ratio "$SUMMARY_ON" "$SUMMARY_OFF")
 HEAP_STORED=$(grep -o 'storedSize=[0-9]*' "$WORK/agent-main.log" | head -1 | cut -d= -f2)
 HEAP_SIZE=$(stat -c %s "$HEAP")
 
@@ -228,6 +248,8 @@ settle time). Median of $ROUNDS interleaved rounds. Compare ratios, not seconds:
 | agent peak RSS ≤ 200 MiB (1 GiB random) | $RSS_1G MiB | $(verdict "$RSS_1G" '<=' 200) |
 | agent peak RSS ≤ 200 MiB (${BIG_GIB} GiB random, $(printf '%.0f' "$BIG_SECONDS") s) | $RSS_BIG MiB | $(verdict "$RSS_BIG" '<=' 200) |
 | RSS ${BIG_GIB} GiB ≈ 1 GiB | $(ratio "$RSS_BIG" "$RSS_1G") × | $(verdict "$(ratio "$RSS_BIG" "$RSS_1G")" '<=' 1.15) |
+| heap summary: reader alone ≥ 1000 MB/s (one core; best of 3, first round ${READER_FIRST:-?}) | ${READER_BEST:-n/a} MB/s | $(verdict "${READER_BEST:-n/a}" '>=' 1000) |
+| heap dump with heap summary ≤ 1.05 × without ($(fmt "$SUMMARY_ON") s / $(fmt "$SUMMARY_OFF") s) | $R_SUMMARY × | $(verdict "$R_SUMMARY" '<=' 1.05) |
 | presigner ≥ 10k links/s | $LINK_RPS /s | $(verdict "${LINK_RPS:-n/a}" '>=' 10000) |
 | presigner p99 < 10 ms | $LINK_P99 ms | $(verdict "${LINK_P99:-n/a}" '<' 10) |
 
@@ -236,6 +258,10 @@ presigner (\`-XX:MaxRAM=512m\`) and S3Proxy; non-2xx/errors: ${LINK_ERRORS:-0}.
 
 Raw times (s): heap dumpsink [${T[heap,dumpsink]:-}] aws [${T[heap,aws]:-}] zstd+aws [${T[heap,zstd_aws]:-}];
 random dumpsink [${T[random,dumpsink]:-}] aws [${T[random,aws]:-}] zstd+aws [${T[random,zstd_aws]:-}].
+
+Heap summary (\`agent.heap-summary\`): the reader alone is \`HeapHistogramTool\` on the heap dump (time in the
+reader only, file reads excluded; its top class: ${READER_TOP:-?}); on/off are the heap dump shipped by a fresh
+agent per run, alternating, median of $ROUNDS: on [${T[heap,summary_on]:-}] off [${T[heap,summary_off]:-}].
 MD
 [[ $HAVE_AWS == yes ]] || echo "- skipped: aws s3 cp and zstd | aws (AWS CLI not installed)" >> "$ROOT/bench/RESULTS.md"
 [[ $HAVE_ZSTD == yes ]] || echo "- skipped: zstd | aws (zstd not installed)" >> "$ROOT/bench/RESULTS.md"

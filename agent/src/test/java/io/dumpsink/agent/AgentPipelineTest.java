@@ -54,7 +54,7 @@ class AgentPipelineTest {
     }
 
     private List<String> manifestKeys() {
-        return s3.keys().stream().filter(k -> k.endsWith(KeyLayout.MANIFEST_SUFFIX)).toList();
+        return s3.keys().stream().filter(KeyLayout::isManifestKey).toList();
     }
 
     private Manifest manifest(String manifestKey) {
@@ -79,7 +79,19 @@ class AgentPipelineTest {
         assertThat(manifest.key())
                 .startsWith("test-cluster/node-1/payments/api-7d9f8-x2x4q/" + day + "/")
                 .endsWith("-" + dump.getFileName() + ".zst");
-        assertThat(s3.keys()).containsExactlyInAnyOrder(manifest.key(), manifest.key() + ".json");
+        assertThat(s3.keys()).containsExactlyInAnyOrder(manifest.key(), manifest.key() + ".json",
+                manifest.key() + ".histogram.json");
+        // The heap summary, read on the way: a real dump of an OOM program that hoards long[64], strings and lists.
+        assertThat(manifest.summary().status()).isEqualTo("ok");
+        assertThat(manifest.summary().topClasses()).hasSizeLessThanOrEqualTo(20)
+                .extracting(io.dumpsink.core.manifest.HeapSummary.ClassCount::name).contains("long[]");
+        assertThat(manifest.summary().dumpedAt()).isNotNull();
+        io.dumpsink.core.manifest.HeapHistogram histogram =
+                ManifestCodec.histogramFromJson(s3.get(manifest.key() + ".histogram.json"));
+        assertThat(histogram.key()).isEqualTo(manifest.key());
+        assertThat(histogram.summary()).isEqualTo(manifest.summary());
+        assertThat(histogram.classes()).hasSize(manifest.summary().classes())
+                .startsWith(manifest.summary().topClasses().toArray(new io.dumpsink.core.manifest.HeapSummary.ClassCount[0]));
 
         byte[] stored = s3.get(manifest.key());
         byte[] restored = Dumps.unzstd(stored);
@@ -97,6 +109,18 @@ class AgentPipelineTest {
         assertThat(manifest.parts()).isGreaterThanOrEqualTo(1);
 
         Dumps.await("the node's copy to be deleted", WAIT, () -> Dumps.nodeCopies(watch).isEmpty());
+    }
+
+    @Test
+    void withHeapSummaryOffAHeapDumpHasNoSummaryAndNoHistogramObject() throws Exception {
+        agent = agentConfig().with("dumpsink.agent.heap-summary", "false").start();
+        Dumps.realHeapDump(watch.resolve("payments").resolve("api-1"), "16m");
+        Dumps.await("the manifest", WAIT, () -> manifestKeys().size() == 1);
+        Manifest manifest = manifest(manifestKeys().get(0));
+        assertThat(manifest.summary()).isNull();
+        assertThat(new String(s3.get(manifestKeys().get(0)), java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("summary");
+        assertThat(s3.keys()).containsExactlyInAnyOrder(manifest.key(), manifest.key() + ".json");
     }
 
     @Test

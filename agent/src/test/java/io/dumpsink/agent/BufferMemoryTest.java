@@ -106,7 +106,7 @@ class BufferMemoryTest {
 
         allocator.outOfMemory(false);
         Dumps.await("the dump stored and released", WAIT, () -> Dumps.nodeCopies(watch).isEmpty());
-        List<String> manifests = s3.keys().stream().filter(k -> k.endsWith(KeyLayout.MANIFEST_SUFFIX)).toList();
+        List<String> manifests = s3.keys().stream().filter(KeyLayout::isManifestKey).toList();
         assertThat(manifests).hasSize(1);
         Manifest manifest = ManifestCodec.fromJson(s3.get(manifests.get(0)));
         assertThat(manifest.sha256()).isEqualTo(Dumps.sha256(content));

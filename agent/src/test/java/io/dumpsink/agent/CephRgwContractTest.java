@@ -3,6 +3,7 @@ package io.dumpsink.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.dumpsink.core.layout.KeyLayout;
 import io.dumpsink.agent.testing.Dumps;
 import io.dumpsink.agent.testing.TcpRelay;
 import io.dumpsink.agent.testing.TestingAgent;
@@ -85,8 +86,8 @@ class CephRgwContractTest {
         Files.write(staging, content);
         Files.move(staging, pod.resolve("x.dmp"));
 
-        Dumps.await("the manifest", Duration.ofSeconds(60), () -> keys().stream().anyMatch(k -> k.endsWith(".json")));
-        String manifestKey = keys().stream().filter(k -> k.endsWith(".json")).findFirst().orElseThrow();
+        Dumps.await("the manifest", Duration.ofSeconds(60), () -> keys().stream().anyMatch(KeyLayout::isManifestKey));
+        String manifestKey = keys().stream().filter(KeyLayout::isManifestKey).findFirst().orElseThrow();
         Manifest manifest = ManifestCodec.fromJson(client.getObjectAsBytes(b -> b.bucket(bucket).key(manifestKey))
                 .asByteArray());
         assertThat(manifest.parts()).isGreaterThanOrEqualTo(2);
@@ -115,8 +116,8 @@ class CephRgwContractTest {
 
             agent = config.start();
             Dumps.await("the manifest", Duration.ofSeconds(90),
-                    () -> keys().stream().anyMatch(k -> k.endsWith(".json")));
-            String manifestKey = keys().stream().filter(k -> k.endsWith(".json")).findFirst().orElseThrow();
+                    () -> keys().stream().anyMatch(KeyLayout::isManifestKey));
+            String manifestKey = keys().stream().filter(KeyLayout::isManifestKey).findFirst().orElseThrow();
             Manifest manifest = ManifestCodec.fromJson(client.getObjectAsBytes(b -> b.bucket(bucket)
                     .key(manifestKey)).asByteArray());
             byte[] stored = client.getObjectAsBytes(b -> b.bucket(bucket).key(manifest.key())).asByteArray();

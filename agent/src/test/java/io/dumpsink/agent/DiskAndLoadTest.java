@@ -3,6 +3,7 @@ package io.dumpsink.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dumpsink.core.layout.KeyLayout;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.core.lifecycle.StartupException;
 import io.dumpsink.agent.testing.Dumps;
@@ -53,7 +54,7 @@ class DiskAndLoadTest {
     }
 
     private List<String> manifests() {
-        return s3.keys().stream().filter(k -> k.endsWith(".json")).toList();
+        return s3.keys().stream().filter(KeyLayout::isManifestKey).toList();
     }
 
     private Path claimedQuietly(String relative) {

@@ -2,6 +2,7 @@ package io.dumpsink.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dumpsink.core.layout.KeyLayout;
 import io.dumpsink.agent.health.Readiness;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.embedded.EmbeddedS3;
@@ -71,7 +72,7 @@ class DurabilityTest {
     }
 
     private List<String> manifests() {
-        return s3.keys().stream().filter(k -> k.endsWith(".json")).toList();
+        return s3.keys().stream().filter(KeyLayout::isManifestKey).toList();
     }
 
     private int openMultipartUploads() {

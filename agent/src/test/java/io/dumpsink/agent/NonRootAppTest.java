@@ -71,7 +71,8 @@ class NonRootAppTest {
         assertThat(app.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(tmp.resolve("app.log"))).contains("Dumping heap to").contains("Heap dump file created");
 
-        Dumps.await("the dump in the bucket", Duration.ofSeconds(60), () -> s3.keys().size() == 2);
+        // the dump, its heap histogram and its manifest
+        Dumps.await("the dump in the bucket", Duration.ofSeconds(60), () -> s3.keys().size() == 3);
         assertThat(s3.keys()).allSatisfy(key -> assertThat(key).startsWith("test-cluster/node-1/shop/api-1/"));
         try (var left = Files.list(podDir)) {
             assertThat(left).as("the node's copy is gone").isEmpty();

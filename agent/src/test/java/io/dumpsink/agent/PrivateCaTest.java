@@ -3,6 +3,7 @@ package io.dumpsink.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dumpsink.core.layout.KeyLayout;
 import io.dumpsink.core.lifecycle.StartupException;
 import io.dumpsink.agent.testing.Dumps;
 import io.dumpsink.agent.testing.TestingAgent;
@@ -72,7 +73,7 @@ class PrivateCaTest {
                 true, EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, S3Settings.RequestChecksums.AUTO, false,
                 Optional.of(caFile)), 2)) {
             Dumps.await("the dump over TLS", Duration.ofSeconds(30), () -> client.listObjectsV2(b -> b.bucket("dumps"))
-                    .contents().stream().map(S3Object::key).anyMatch(k -> k.endsWith(".json")));
+                    .contents().stream().map(S3Object::key).anyMatch(KeyLayout::isManifestKey));
         }
     }
 

@@ -69,7 +69,7 @@ class RealJvmDumpsTest {
     }
 
     private List<Manifest> manifests() {
-        return s3.keys().stream().filter(k -> k.endsWith(KeyLayout.MANIFEST_SUFFIX))
+        return s3.keys().stream().filter(KeyLayout::isManifestKey)
                 .map(k -> ManifestCodec.fromJson(s3.get(k))).toList();
     }
 
@@ -133,6 +133,8 @@ class RealJvmDumpsTest {
             assertThat(manifest.originalSize()).isEqualTo(reported);
             assertThat(manifest.complete()).isTrue();
             assertThat(manifest.format()).isEqualTo("hprof");
+            assertThat(manifest.summary().status()).as("the merged JDK 25 dump is read: %s", manifest.summary())
+                    .isEqualTo("ok");
             byte[] kept = Files.readAllBytes(claimed("java_pid" + jvm.pid() + ".hprof"));
             assertThat((long) kept.length).isEqualTo(reported);
             assertThat(Dumps.sha256(Dumps.unzstd(s3.get(manifest.key())))).isEqualTo(Dumps.sha256(kept))
@@ -154,6 +156,7 @@ class RealJvmDumpsTest {
             assertThat(manifest.key()).endsWith("Z-" + name);
             assertThat(manifest.compression()).isEqualTo("none");
             assertThat(manifest.format()).isEqualTo("hprof.gz");
+            assertThat(manifest.summary()).isEqualTo(io.dumpsink.core.manifest.HeapSummary.missing("gzip"));
             assertThat(manifest.complete()).isTrue();
             byte[] stored = s3.get(manifest.key());
             assertThat((long) stored.length).isEqualTo(reported).isEqualTo(manifest.storedSize())
@@ -198,6 +201,9 @@ class RealJvmDumpsTest {
             for (Manifest manifest : manifests()) {
                 assertThat(manifest.complete()).as(manifest.fileName()).isFalse();
                 formats.add(manifest.fileName() + "=" + manifest.format());
+                // the header part has no HEAP DUMP END; a segment has no header: both stored, neither summarised
+                assertThat(manifest.summary().status()).as(manifest.fileName()).isEqualTo("missing");
+                assertThat(manifest.summary().reason()).as(manifest.fileName()).isIn("truncated", "segment");
             }
             assertThat(formats).containsExactlyInAnyOrder("java_pid" + jvm.pid() + ".hprof=hprof",
                     "java_pid" + jvm.pid() + ".hprof.p0=hprof-segment");

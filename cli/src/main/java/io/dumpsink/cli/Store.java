@@ -243,7 +243,9 @@ final class Store implements AutoCloseable {
         } else if (key.startsWith("s3://")) {
             throw CliException.usage("'" + typed + "' is in another bucket than --bucket " + bucket());
         }
-        if (key.endsWith(KeyLayout.MANIFEST_SUFFIX)) {
+        if (key.endsWith(KeyLayout.HISTOGRAM_SUFFIX)) {
+            key = key.substring(0, key.length() - KeyLayout.HISTOGRAM_SUFFIX.length());
+        } else if (key.endsWith(KeyLayout.MANIFEST_SUFFIX)) {
             key = key.substring(0, key.length() - KeyLayout.MANIFEST_SUFFIX.length());
         }
         return key;

@@ -89,9 +89,11 @@ abstract class AgentJarScenario {
 
             List<String> keys = keys(s3);
             String prefix = "e2e/node-a/shop/checkout-5c7b9-abcde/" + day + "/";
-            assertThat(keys).hasSize(2).allSatisfy(key -> assertThat(key).startsWith(prefix));
+            // the dump, its heap histogram and its manifest
+            assertThat(keys).hasSize(3).allSatisfy(key -> assertThat(key).startsWith(prefix));
             String dumpKey = keys.get(0);
             assertThat(dumpKey).endsWith("-" + dump.getFileName() + ".zst");
+            assertThat(keys).containsExactly(dumpKey, dumpKey + ".histogram.json", dumpKey + ".json");
             Manifest manifest = ManifestCodec.fromJson(
                     s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(dumpKey + ".json")).asByteArray());
             byte[] stored = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(dumpKey)).asByteArray();
@@ -112,7 +114,8 @@ abstract class AgentJarScenario {
                 ServiceProcess agent = ServiceProcess.agent(writeConfig(watch, ""), tmp.resolve("agent.log"))) {
             agent.awaitStarted(Duration.ofSeconds(60));
             crashHelloWorld(Files.createDirectories(watch.resolve(POD_DIR)));
-            Dumps.await("the dump and its manifest stored", Duration.ofSeconds(60), () -> keys(s3).size() == 2);
+            Dumps.await("the dump, its histogram and its manifest stored", Duration.ofSeconds(60),
+                    () -> keys(s3).size() == 3);
             String dumpKey = keys(s3).get(0);
 
             assertThat(AwsCli.listRecursive(endpoint(), accessKey(), secretKey(), BUCKET))

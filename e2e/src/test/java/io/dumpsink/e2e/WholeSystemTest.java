@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.dumpsink.agent.testing.Dumps;
 import io.dumpsink.agent.testing.TcpRelay;
+import io.dumpsink.core.manifest.HeapSummary;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.core.manifest.ManifestCodec;
 import io.dumpsink.embedded.EmbeddedS3;
@@ -122,6 +123,17 @@ class WholeSystemTest {
         return response.body();
     }
 
+    /** The message lists the summary's first five classes, in order, each as {@code • `name` size (share %, ...)}. */
+    private static void assertTopClassesInMessage(String text, HeapSummary summary) {
+        int from = text.indexOf("What filled the heap");
+        assertThat(from).as(text).isGreaterThanOrEqualTo(0);
+        for (HeapSummary.ClassCount c : summary.topClasses().subList(0, Math.min(5, summary.topClasses().size()))) {
+            int at = text.indexOf("• `" + c.name() + "` ", from);
+            assertThat(at).as("%s after position %d in%n%s", c.name(), from, text).isGreaterThan(from);
+            from = at;
+        }
+    }
+
     @Test
     void crashedJvmsDumpIsAnnouncedInChatAndBothLinksDownloadIt() throws Exception {
         Path config = writeConfig(s3.port());
@@ -162,7 +174,28 @@ class WholeSystemTest {
             Manifest manifest = ManifestCodec.fromJson(client.getObjectAsBytes(b -> b.bucket("dumps")
                     .key(dumpKey + ".json")).asByteArray());
             assertThat(manifest.sha256()).isEqualTo(originalSha);
+            // The heap summary: the message lists the manifest's top classes, biggest first. HelloWorld's 32 MB
+            // int[] is the allocation that fails, so it is not in its heap: the JVM's own objects are.
+            assertThat(manifest.summary().status()).isEqualTo("ok");
+            assertTopClassesInMessage(text, manifest.summary());
             Dumps.await("the node's copy to go", Duration.ofSeconds(30), () -> Dumps.nodeCopies(watch).isEmpty());
+
+            // A heap full of int[]: the message names int[] as what filled it.
+            Path hoarderDir = Files.createDirectories(watch.resolve("shop/hoarder-1"));
+            Process hoarder = new ProcessBuilder(java, "-Xmx32m", "-XX:+HeapDumpOnOutOfMemoryError",
+                    "-XX:HeapDumpPath=" + hoarderDir + "/", "-cp", System.getProperty("java.class.path"),
+                    IntArrayHoarder.class.getName()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertThat(hoarder.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String hoarderMessage = chat.poll(60, TimeUnit.SECONDS);
+            assertThat(hoarderMessage).as("a chat message for the int[] hoarder").isNotNull();
+            String hoarderText = JSON.readTree(hoarderMessage).get("text").asText();
+            assertThat(hoarderText).contains("shop/hoarder-1");
+            Matcher first = Pattern.compile("What filled the heap[^\\n]*\\n• `([^`]+)` [^(]+\\((\\d+\\.\\d) %")
+                    .matcher(hoarderText);
+            assertThat(first.find()).as(hoarderText).isTrue();
+            assertThat(first.group(1)).as(hoarderText).isEqualTo("int[]");
+            assertThat(Double.parseDouble(first.group(2))).as(hoarderText).isGreaterThan(80);
 
             String webhookUrl = "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook";
             for (ServiceProcess process : List.of(agent, presigner)) {
@@ -203,7 +236,8 @@ class WholeSystemTest {
 
             String message = chat.poll(60, TimeUnit.SECONDS);
             assertThat(message).as("a chat message").isNotNull().contains("shop/nonroot-1");
-            assertThat(keys()).hasSize(2).allSatisfy(key -> assertThat(key).startsWith("e2e/node-a/shop/nonroot-1/"));
+            // the dump, its heap histogram and its manifest
+            assertThat(keys()).hasSize(3).allSatisfy(key -> assertThat(key).startsWith("e2e/node-a/shop/nonroot-1/"));
             Dumps.await("the node's copy to go", Duration.ofSeconds(30), () -> {
                 try (var left = Files.list(podDir)) {
                     return left.findAny().isEmpty();

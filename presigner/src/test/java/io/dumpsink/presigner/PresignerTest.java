@@ -10,6 +10,8 @@ import com.typesafe.config.ConfigFactory;
 import io.dumpsink.core.config.ConfigLoader;
 import io.dumpsink.core.config.InvalidConfigException;
 import io.dumpsink.core.config.S3Settings;
+import io.dumpsink.core.manifest.HeapHistogram;
+import io.dumpsink.core.manifest.HeapSummary;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.core.manifest.ManifestCodec;
 import io.dumpsink.core.s3.S3Clients;
@@ -414,6 +416,29 @@ class PresignerTest {
             cursor = "&cursor=" + body.get("next").asText();
         }
         assertThat(paged).as("pages continue in the same order").containsExactly(OTHER_KEY, KEY, THIRD_KEY);
+    }
+
+    @Test
+    void apiListingCarriesTheHeapSummaryAndNotTheHistogramObjects() throws Exception {
+        Manifest m = ManifestCodec.fromJson(client.getObjectAsBytes(b -> b.bucket("dumps").key(KEY + ".json"))
+                .asByteArray());
+        HeapSummary summary = new HeapSummary("ok", null, "JAVA PROFILE 1.0.2", 8, null, 4, 10L, 1000L, 1,
+                List.of(new HeapSummary.ClassCount("int[]", 10, 1000)), List.of());
+        Manifest withSummary = new Manifest(m.version(), m.key(), m.bucket(), m.cluster(), m.node(), m.namespace(),
+                m.pod(), m.fileName(), m.sourcePath(), m.sourceIdentity(), m.originalSize(), m.sha256(),
+                m.storedSize(), m.compression(), m.chunkSize(), m.parts(), m.modifiedAt(), m.detectedAt(),
+                m.uploadedAt(), m.agentVersion(), m.format(), m.complete(), m.seekTable(), summary);
+        client.putObject(b -> b.bucket("dumps").key(KEY + ".json"),
+                RequestBody.fromBytes(ManifestCodec.toJson(withSummary)));
+        client.putObject(b -> b.bucket("dumps").key(KEY + ".histogram.json"), RequestBody.fromBytes(
+                ManifestCodec.histogramToJson(new HeapHistogram(1, KEY, summary, summary.topClasses()))));
+        start();
+
+        JsonNode all = JSON.readTree(get("/api/v1/dumps?prefix=prod/", "Bearer " + TOKEN).body());
+        assertThat(all.get("dumps").findValuesAsText("key")).containsExactlyInAnyOrder(KEY, OTHER_KEY);
+        JsonNode listed = all.get("dumps").get(all.get("dumps").get(0).get("key").asText().equals(KEY) ? 0 : 1);
+        assertThat(listed.get("summary").get("topClasses").get(0).get("name").asText()).isEqualTo("int[]");
+        assertThat(listed.get("summary").get("bytes").asLong()).isEqualTo(1000);
     }
 
     @Test

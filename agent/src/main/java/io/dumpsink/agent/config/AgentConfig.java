@@ -13,7 +13,8 @@ import java.util.List;
  * {@link #warnings()}, for the startup log.
  */
 public record AgentConfig(ClusterSettings cluster, S3Settings s3, LifecycleSettings lifecycle, WatchSettings watch, UploadSettings upload,
-        PipelineSettings pipeline, NotifySettings notifications, int httpPort, List<String> warnings) {
+        PipelineSettings pipeline, NotifySettings notifications, HeapSummarySettings heapSummary, int httpPort,
+        List<String> warnings) {
 
     /** Reads {@code config} for this JVM: buffers are sized from its max direct memory and processors. */
     public static AgentConfig from(Config config) {
@@ -30,7 +31,7 @@ public record AgentConfig(ClusterSettings cluster, S3Settings s3, LifecycleSetti
         PipelineSettings pipeline = PipelineSettings.from(r);
         UploadSettings upload = UploadSettings.from(r, jvm, Math.max(1, pipeline.maxConcurrentDumps()));
         AgentConfig agentConfig = new AgentConfig(cluster, s3, lifecycle, watch, upload, pipeline,
-                NotifySettings.from(r), r.port("dumpsink.agent.http-port"), r.warnings());
+                NotifySettings.from(r), HeapSummarySettings.from(r), r.port("dumpsink.agent.http-port"), r.warnings());
         if (agentConfig.pipeline.stateDir().startsWith(agentConfig.watch.watchDir())) {
             r.problem("dumpsink.agent.state-dir", "must not be inside dumpsink.agent.watch-dir ("
                     + agentConfig.watch.watchDir() + "): pods can write there");

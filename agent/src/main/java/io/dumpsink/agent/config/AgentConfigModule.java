@@ -23,6 +23,7 @@ public final class AgentConfigModule extends AbstractModule {
         bind(UploadSettings.class).toInstance(config.upload());
         bind(PipelineSettings.class).toInstance(config.pipeline());
         bind(NotifySettings.class).toInstance(config.notifications());
+        bind(HeapSummarySettings.class).toInstance(config.heapSummary());
         bind(Integer.class).annotatedWith(Names.named("http-port")).toInstance(config.httpPort());
     }
 }

@@ -3,10 +3,12 @@ package io.dumpsink.agent.record;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.agent.settle.SettledDump;
+import io.dumpsink.agent.triage.HprofHistogram;
 import io.dumpsink.agent.upload.UploadResult;
 import io.dumpsink.core.config.ClusterSettings;
 import io.dumpsink.core.config.S3Settings;
 import io.dumpsink.core.layout.KeyLayout;
+import io.dumpsink.core.manifest.HeapHistogram;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.core.manifest.ManifestCodec;
 import java.io.IOException;
@@ -18,8 +20,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Writes a stored dump's manifest and proves both objects are in the bucket.
  *
  * <p>After success: {@code <key>.json} holds the manifest, and HEAD requests confirmed the dump object has the
- * stored size and the manifest the written size; only now may the local file go. After failure: the dump object
- * exists but its manifest may not; calling again is safe (the manifest PUT is idempotent).
+ * stored size and the manifest the written size; only now may the local file go. A heap dump whose histogram was read
+ * also gets {@code <key>.histogram.json}, written before the manifest (the manifest is what makes a dump visible)
+ * and verified the same way. After failure: the dump object exists but its manifest may not; calling again is
+ * safe (both PUTs are idempotent).
  */
 @Singleton
 public final class ManifestRecorder {
@@ -46,13 +50,32 @@ public final class ManifestRecorder {
                 watchDir.resolve(dump.file().relative()).toString(), dump.identity().describe(),
                 result.originalSize(), result.sha256(), result.storedSize(), result.compression(),
                 result.chunkSize(), result.parts(), dump.identity().modifiedAt(), dump.detectedAt(),
-                result.completedAt(), agentVersion, result.format(), result.complete(), result.seekTable());
+                result.completedAt(), agentVersion, result.format(), result.complete(), result.seekTable(),
+                result.heap() == null ? null : result.heap().summary());
+        writeHistogram(result.key(), result.heap());
         byte[] json = ManifestCodec.toJson(manifest);
         String manifestKey = KeyLayout.manifestKey(result.key());
         s3.putObject(b -> b.bucket(bucket).key(manifestKey).contentType("application/json"),
                 RequestBody.fromBytes(json));
         verify(manifest, json.length);
         return manifest;
+    }
+
+    /** Writes and verifies {@code <key>.histogram.json} when the dump has a full histogram. */
+    private void writeHistogram(String key, HprofHistogram.Result heap) throws IOException {
+        HeapHistogram histogram = heap == null ? null : heap.histogram(key);
+        if (histogram == null) {
+            return;
+        }
+        byte[] json = ManifestCodec.histogramToJson(histogram);
+        String histogramKey = KeyLayout.histogramKey(key);
+        s3.putObject(b -> b.bucket(bucket).key(histogramKey).contentType("application/json"),
+                RequestBody.fromBytes(json));
+        long size = s3.headObject(b -> b.bucket(bucket).key(histogramKey)).contentLength();
+        if (size != json.length) {
+            throw new IOException("verification failed key=" + histogramKey + " expectedSize=" + json.length
+                    + " actualSize=" + size);
+        }
     }
 
     /**

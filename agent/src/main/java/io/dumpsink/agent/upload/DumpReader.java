@@ -12,13 +12,16 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * Reads one dump front to back on the calling thread, once: every byte goes into the SHA-256 and, chunk by chunk
  * in file order, through compression ({@link ChunkSlots}) and part assembly ({@link PartAssembler}) to the
  * {@link PartSender}; it returns when every part is stored. When the store already has the first parts (a resumed
- * upload), their input is only read again to rebuild the SHA-256. On failure it throws what the file, a compression
+ * upload), their input is only read again to rebuild the SHA-256. Every byte read, the re-read prefix included, is
+ * also handed in file order to {@code observer} (the heap summary's reader), on this thread, before the chunk goes
+ * on to compression. On failure it throws what the file, a compression
  * or a part upload threw, and tasks it started may still run: ending them is the caller's ({@link UploadAttempt}).
  */
 final class DumpReader {
@@ -31,6 +34,7 @@ final class DumpReader {
     private final PartSender sender;
     private final UploadProgress progress;
     private final AgentMetrics metrics;
+    private final Consumer<ByteBuffer> observer;
     private final MessageDigest sha256 = sha256();
     private long bytesRead;
 
@@ -39,7 +43,9 @@ final class DumpReader {
     }
 
     DumpReader(SeekableByteChannel channel, Path location, long expectedSize, ChunkSlots slots, PartAssembler parts,
-            PartSender sender, UploadProgress progress, AgentMetrics metrics, Watchdog watchdog) {
+            PartSender sender, UploadProgress progress, AgentMetrics metrics, Watchdog watchdog,
+            Consumer<ByteBuffer> observer) {
+        this.observer = observer;
         this.channel = channel;
         this.location = location;
         this.expectedSize = expectedSize;
@@ -70,7 +76,9 @@ final class DumpReader {
             if (read < 0) {
                 throw new FileChangedException(location + " is shorter than its stored parts");
             }
-            sha256.update(target.flip());
+            target.flip();
+            observer.accept(target.duplicate());
+            sha256.update(target);
             remaining -= read;
             watchdog.progress(); // re-reading 50 GB of a resumed upload is progress too, not a stall
         }
@@ -96,7 +104,9 @@ final class DumpReader {
                         + ", now " + channel.size());
             }
             endOfFile = slot.inputLength < slot.input.capacity();
-            sha256.update(slot.input.duplicate().flip());
+            ByteBuffer chunk = slot.input.duplicate().flip();
+            observer.accept(chunk.duplicate());
+            sha256.update(chunk);
             bytesRead += slot.inputLength;
             slot.inputEnd = bytesRead;
             metrics.bytesRead.inc(slot.inputLength);

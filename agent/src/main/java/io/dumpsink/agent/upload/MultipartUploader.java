@@ -12,6 +12,7 @@ import io.dumpsink.agent.health.Watchdog;
 import io.dumpsink.agent.metrics.AgentMetrics;
 import io.dumpsink.agent.settle.DumpNames;
 import io.dumpsink.agent.settle.SettledDump;
+import io.dumpsink.agent.triage.HeapTriage;
 import io.dumpsink.core.config.S3Settings;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -71,12 +72,15 @@ public final class MultipartUploader implements DumpUploader {
     private final AgentMetrics metrics;
     private final Clock clock;
     private final Watchdog watchdog;
+    private final HeapTriage triage;
 
     @Inject
     MultipartUploader(S3Client s3, S3Settings s3Settings, UploadSettings settings, WatchRoot root,
             UploadJournal journal, BufferPool buffers, UploadExecutors executors, FrameCompressor compressor,
-            Resumer resumer, UploadAborter aborter, AgentMetrics metrics, Watchdog watchdog, Clock clock) {
+            Resumer resumer, UploadAborter aborter, AgentMetrics metrics, Watchdog watchdog, Clock clock,
+            HeapTriage triage) {
         this.watchdog = watchdog;
+        this.triage = triage;
         this.s3 = s3;
         this.bucket = s3Settings.bucket();
         this.partMd5 = PartSender.needsContentMd5(s3Settings);
@@ -107,7 +111,8 @@ public final class MultipartUploader implements DumpUploader {
             DumpFacts facts = DumpFacts.read(fileName, channel);
             channel.position(0); // the check read the file's two ends; streaming starts at its first byte
             UploadAttempt attempt = new UploadAttempt(buffers, key);
-            DumpReader reader = readerFor(dump, key, entry, channel, compress, attempt);
+            HeapTriage.Reading heap = triage.begin(fileName);
+            DumpReader reader = readerFor(dump, key, entry, channel, compress, attempt, heap);
             boolean finished = false;
             try {
                 reader.rehashStoredPrefix(entry.parts());
@@ -119,7 +124,7 @@ public final class MultipartUploader implements DumpUploader {
                 journal.delete(relative.toString());
                 return new UploadResult(key, streamed.bytesRead(), streamed.sha256(), streamed.bytesStored(),
                         compression, settings.chunkSize(), streamed.parts().size(), clock.instant(), facts.format(),
-                        facts.complete(), PartAssembler.writesSeekTable(compress, entry.parts()));
+                        facts.complete(), PartAssembler.writesSeekTable(compress, entry.parts()), heap.finish(key));
             } catch (InterruptedException e) {
                 attempt.end(SHUTDOWN_DRAIN);
                 log.info("Upload paused by shutdown key={} uploadId={}; it resumes after restart", key, uploadId);
@@ -154,14 +159,15 @@ public final class MultipartUploader implements DumpUploader {
      * {@link BufferAllocationException} (the lease given back, the upload kept) when they do not fit.
      */
     private DumpReader readerFor(SettledDump dump, String key, JournalEntry entry, SeekableByteChannel channel,
-            boolean compress, UploadAttempt attempt) throws BufferAllocationException {
+            boolean compress, UploadAttempt attempt, HeapTriage.Reading heap) throws BufferAllocationException {
         long size = dump.identity().size();
         UploadProgress progress = new UploadProgress(key, size);
         ChunkSlots slots = new ChunkSlots(attempt.lease(), settings, compress, compressor, attempt.tasks());
         PartSender sender = new PartSender(s3, bucket, partMd5, journal, entry, executors.partSenders(),
                 attempt.tasks());
         PartAssembler parts = new PartAssembler(attempt.lease(), settings, size, slots, sender, entry.parts());
-        return new DumpReader(channel, dump.location(), size, slots, parts, sender, progress, metrics, watchdog);
+        return new DumpReader(channel, dump.location(), size, slots, parts, sender, progress, metrics, watchdog,
+                heap::feed);
     }
 
     /** The bytes read must be the bytes that settled: same size, and the file untouched meanwhile. */

@@ -13,6 +13,7 @@ public final class UploadModule extends AbstractModule {
         bind(FrameCompressor.class);
         bind(UploadAborter.class);
         bind(Resumer.class);
+        bind(io.dumpsink.agent.triage.HeapTriage.class);
         bind(MultipartUploader.class);
         bind(DumpUploader.class).to(MultipartUploader.class);
     }

@@ -102,7 +102,7 @@ class DumpKeysConcurrencyTest {
         // Claimed into the agent's folder first, deleted there once stored: the node is empty when all are done.
         Dumps.await("every local file to be shipped and deleted", WAIT, () -> Dumps.nodeCopies(watch).isEmpty());
 
-        List<String> manifestKeys = s3.keys().stream().filter(k -> k.endsWith(KeyLayout.MANIFEST_SUFFIX)).toList();
+        List<String> manifestKeys = s3.keys().stream().filter(KeyLayout::isManifestKey).toList();
         assertThat(manifestKeys).as("one manifest per dump").hasSize(COLLIDING.size());
         List<Manifest> manifests = manifestKeys.stream().map(k -> ManifestCodec.fromJson(s3.get(k))).toList();
         assertThat(manifests).extracting(Manifest::fileName).containsExactlyInAnyOrderElementsOf(COLLIDING);

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * The object key layout, a contract with everyone who runs {@code aws s3 ls}:
  * {@code {cluster}/{node}/{namespace}/{pod}/{yyyy-MM-dd}/{HHmmss}Z-{name}[.zst]}, date and time in UTC, taken
  * from the dump file's modification time (when the JVM finished writing it). The manifest sits beside the dump at
- * {@code <dump key>.json}.
+ * {@code <dump key>.json}, a heap dump's class histogram at {@code <dump key>.histogram.json}.
  *
  * <p>Every segment is shell-safe: only {@code [A-Za-z0-9._-]}, never starting with a dot (so never {@code ..}),
  * never empty, at most {@value #MAX_SEGMENT_LENGTH} characters. Anything else, spaces, unicode, control characters,
@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class KeyLayout {
     public static final String MANIFEST_SUFFIX = ".json";
+    public static final String HISTOGRAM_SUFFIX = ".histogram.json";
     public static final String ZSTD_SUFFIX = ".zst";
     /** Segments stay well under S3's 1024-byte key limit even with six of them. */
     static final int MAX_SEGMENT_LENGTH = 150;
@@ -97,6 +98,19 @@ public final class KeyLayout {
 
     public static String manifestKey(String dumpKey) {
         return dumpKey + MANIFEST_SUFFIX;
+    }
+
+    /** The full class histogram of a heap dump, beside it: {@code <dump key>.histogram.json}. */
+    public static String histogramKey(String dumpKey) {
+        return dumpKey + HISTOGRAM_SUFFIX;
+    }
+
+    /**
+     * Whether a listed key is a dump's manifest: it ends with {@code .json} but is not a heap histogram (which also
+     * ends with {@code .json}).
+     */
+    public static boolean isManifestKey(String key) {
+        return key.endsWith(MANIFEST_SUFFIX) && !key.endsWith(HISTOGRAM_SUFFIX);
     }
 
     /**

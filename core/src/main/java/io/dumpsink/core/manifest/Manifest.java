@@ -1,6 +1,7 @@
 package io.dumpsink.core.manifest;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
@@ -33,6 +34,9 @@ import java.time.Instant;
  * @param seekTable    true when the object ends with a zstd seek table (the seekable format's skippable frame, which
  *                     {@code zstd -d} skips), so readers can fetch and decompress frames in parallel; null or false
  *                     for objects without one ({@code compression: none}, manifests written before tables existed)
+ * @param summary      for heap dumps: what filled the heap ({@link HeapSummary}), read while the dump was uploaded;
+ *                     {@code status = missing} with a reason when it could not be read; null for other files, when
+ *                     {@code agent.heap-summary} is off, and in older manifests
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Manifest(
@@ -58,18 +62,19 @@ public record Manifest(
         String agentVersion,
         String format,
         Boolean complete,
-        Boolean seekTable) {
+        Boolean seekTable,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HeapSummary summary) {
 
     public static final int CURRENT_VERSION = 1;
 
-    /** A manifest without the seek table field, as written before tables existed. */
+    /** A manifest without a seek table or a heap summary, as written before either existed. */
     public Manifest(int version, String key, String bucket, String cluster, String node, String namespace, String pod,
             String fileName, String sourcePath, String sourceIdentity, long originalSize, String sha256,
             long storedSize, String compression, long chunkSize, int parts, Instant modifiedAt, Instant detectedAt,
             Instant uploadedAt, String agentVersion, String format, Boolean complete) {
         this(version, key, bucket, cluster, node, namespace, pod, fileName, sourcePath, sourceIdentity, originalSize,
                 sha256, storedSize, compression, chunkSize, parts, modifiedAt, detectedAt, uploadedAt, agentVersion,
-                format, complete, null);
+                format, complete, null, null);
     }
 
     /** Whether the object ends with a seek table. */

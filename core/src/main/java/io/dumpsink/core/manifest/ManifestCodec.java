@@ -36,6 +36,23 @@ public final class ManifestCodec {
         }
     }
 
+    /** The histogram object beside a heap dump ({@code <dump key>.histogram.json}). */
+    public static byte[] histogramToJson(HeapHistogram histogram) {
+        try {
+            return MAPPER.writeValueAsBytes(histogram);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static HeapHistogram histogramFromJson(byte[] json) {
+        try {
+            return MAPPER.readValue(json, HeapHistogram.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a dumpsink heap histogram: " + e.getMessage(), e);
+        }
+    }
+
     public static String toString(Manifest manifest) {
         return new String(toJson(manifest), StandardCharsets.UTF_8);
     }

@@ -11,6 +11,15 @@ class KeyLayoutTest {
     private static final Instant T = Instant.parse("2026-11-28T23:59:58.123Z");
 
     @Test
+    void histogramObjectsSitBesideTheDumpAndAreNotManifests() {
+        String key = "prod/node-a/shop/api-1/2026-11-28/081530Z-java_pid1.hprof.zst";
+        assertThat(KeyLayout.histogramKey(key)).isEqualTo(key + ".histogram.json");
+        assertThat(KeyLayout.isManifestKey(KeyLayout.manifestKey(key))).isTrue();
+        assertThat(KeyLayout.isManifestKey(KeyLayout.histogramKey(key))).isFalse();
+        assertThat(KeyLayout.isManifestKey(key)).isFalse();
+    }
+
+    @Test
     void keyFollowsTheLayoutInUtc() {
         assertThat(KeyLayout.dumpKey("prod", "node-a", "payments", "api-1", T, "java_pid1.hprof", true, 1))
                 .isEqualTo("prod/node-a/payments/api-1/2026-11-28/235958Z-java_pid1.hprof.zst");

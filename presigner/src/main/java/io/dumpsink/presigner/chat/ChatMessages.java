@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.dumpsink.core.manifest.HeapSummary;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.presigner.config.PresignerSettings.ChatFormat;
 import io.dumpsink.presigner.links.LinkPresigner.PresignedLink;
@@ -41,6 +42,7 @@ public final class ChatMessages {
                 text.append(":warning: Incomplete: the JVM stopped while writing it (killed mid-dump?); tools may"
                         + " read only part of it\n");
             }
+            appendTopClasses(text, m.summary());
             stable.ifPresent(uri -> text.append("<").append(uri).append("|Download> (stable link)\n"));
             text.append("<").append(presigned.url()).append("|Direct link> (expires ")
                     .append(presigned.expiresAt()).append(")");
@@ -49,6 +51,33 @@ public final class ChatMessages {
             return JSON.writeValueAsBytes(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Classes in the message: the question is "what filled the heap?", and five answer it. */
+    static final int TOP_CLASSES = 5;
+
+    /**
+     * The heap summary's top classes with their bytes and share of the heap, or one line saying why there is none.
+     * Class names come from the dump (a pod's bytes): escaped, in code spans, like every other name.
+     */
+    private static void appendTopClasses(StringBuilder text, HeapSummary summary) {
+        if (summary == null) {
+            return;
+        }
+        if (!summary.ok() || summary.topClasses() == null || summary.bytes() == null) {
+            text.append("No heap summary (").append(escape(summary.reason())).append(")\n");
+            return;
+        }
+        text.append("What filled the heap (").append(humanBytes(summary.bytes())).append(" in ")
+                .append(String.format(Locale.ROOT, "%,d", summary.objects())).append(" objects):\n");
+        long total = Math.max(1, summary.bytes());
+        for (HeapSummary.ClassCount c : summary.topClasses().subList(0,
+                Math.min(TOP_CLASSES, summary.topClasses().size()))) {
+            text.append("• `").append(escape(c.name()).replace("`", "'")).append("` ")
+                    .append(humanBytes(c.bytes())).append(" (")
+                    .append(String.format(Locale.ROOT, "%.1f %%", 100.0 * c.bytes() / total)).append(", ")
+                    .append(String.format(Locale.ROOT, "%,d", c.instances())).append(" objects)\n");
         }
     }
 

@@ -249,10 +249,14 @@ public final class DumpIndex {
             requests.incrementAndGet();
             for (S3Object object : response.contents()) {
                 String key = object.key();
-                if (key.endsWith(KeyLayout.MANIFEST_SUFFIX)) {
+                if (key.endsWith(KeyLayout.HISTOGRAM_SUFFIX)) {
+                    continue; // "<dump>.histogram.json" sorts between "<dump>" and "<dump>.json"
+                }
+                if (KeyLayout.isManifestKey(key)) {
                     String dumpKey = key.substring(0, key.length() - KeyLayout.MANIFEST_SUFFIX.length());
                     if (KeyLayout.validDumpKey(dumpKey).isPresent()) {
-                        // Keys come in order and "<dump>" sorts right before "<dump>.json": its size is the last one.
+                        // Keys come in order and "<dump>" sorts right before "<dump>.json" (histograms skipped):
+                        // its size is the last one.
                         long size = dumpKey.equals(lastObjectKey) ? lastObjectSize : -1;
                         put(new Entry(dumpKey, object.lastModified().toEpochMilli(), size));
                         seen.add(dumpKey);

@@ -134,7 +134,7 @@ public final class DumpStore {
                 folders.add(common.prefix());
             }
             for (S3Object object : response.contents()) {
-                if (object.key().endsWith(KeyLayout.MANIFEST_SUFFIX)) {
+                if (KeyLayout.isManifestKey(object.key())) {
                     manifest(dumpKeyOf(object.key())).ifPresent(dumps::add);
                 }
             }
