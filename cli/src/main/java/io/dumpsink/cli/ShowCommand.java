@@ -2,6 +2,7 @@ package io.dumpsink.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,9 +30,43 @@ final class ShowCommand implements Callable<Integer> {
             if (json) {
                 root.out.println(LsCommand.JSON.writeValueAsString(manifest));
             } else {
-                print(manifest, "");
+                JsonNode summary = manifest.path("summary");
+                print(manifest.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.deepCopy())
+                        .without("summary") : manifest, "");
+                if (summary.isObject()) {
+                    printSummary(summary);
+                }
             }
             return ExitCodes.OK;
+        }
+    }
+
+    /**
+     * The heap summary the agent read from a heap dump: what filled the heap, class by class, or why there is no
+     * summary. Shares are of the dump's shallow bytes.
+     */
+    private void printSummary(JsonNode summary) {
+        if (!"ok".equals(summary.path("status").asText())) {
+            root.out.println("heap summary: missing (" + summary.path("reason").asText("unknown") + ")");
+            return;
+        }
+        long total = summary.path("bytes").asLong();
+        root.out.printf(Locale.ROOT, "%nWhat filled the heap: %s in %,d objects of %d classes (%s, %d-byte ids)%n",
+                Sizes.human(total), summary.path("objects").asLong(), summary.path("classes").asInt(),
+                summary.path("hprofVersion").asText("?"), summary.path("identifierSize").asInt());
+        root.out.printf(Locale.ROOT, "  %12s %7s %14s  %s%n", "bytes", "share", "objects", "class");
+        for (JsonNode c : summary.path("topClasses")) {
+            long bytes = c.path("bytes").asLong();
+            root.out.printf(Locale.ROOT, "  %12s %6.1f%% %,14d  %s%n", Sizes.human(bytes),
+                    total > 0 ? 100.0 * bytes / total : 0.0, c.path("instances").asLong(), c.path("name").asText());
+        }
+        JsonNode largest = summary.path("largestObjects");
+        if (largest.size() > 0) {
+            root.out.println("Largest objects:");
+            for (JsonNode o : largest) {
+                root.out.printf(Locale.ROOT, "  %12s  %s%n", Sizes.human(o.path("bytes").asLong()),
+                        o.path("className").asText());
+            }
         }
     }
 

@@ -118,7 +118,7 @@ abstract class CliContract {
 
     List<String> manifests() {
         return client().listObjectsV2Paginator(b -> b.bucket(bucket())).contents().stream()
-                .map(o -> o.key()).filter(k -> k.endsWith(".json")).toList();
+                .map(o -> o.key()).filter(KeyLayout::isManifestKey).toList();
     }
 
     Manifest manifest(String key) {
@@ -250,6 +250,11 @@ abstract class CliContract {
         Result verify = cli("verify", key);
         assertThat(verify.exit()).as(verify.err()).isZero();
         assertThat(verify.out()).contains("ok " + key, sha256(original));
+        // The heap summary the agent read on the way, as a table, not as raw JSON.
+        Result show = cli("show", key);
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).contains("What filled the heap:", "JAVA PROFILE 1.0.2", "java.lang.String")
+                .doesNotContain("topClasses");
     }
 
     @Test
@@ -388,7 +393,7 @@ abstract class CliContract {
         assertThat(json).doesNotContain("seekTable\" : true");
         client().putObject(b -> b.bucket(bucket()).key(KeyLayout.manifestKey(key)),
                 RequestBody.fromString(json.replace(",\n  \"seekTable\" : null",
-                        ",\n  \"summary\" : { \"topClass\" : \"byte[]\" }")));
+                        ",\n  \"triage\" : { \"topClass\" : \"byte[]\" }")));
 
         Path out = tmp.resolve("legacy.hprof");
         Result get = cli("get", key, "-o", out.toString());
@@ -407,7 +412,7 @@ abstract class CliContract {
         // A field this version does not know (a newer agent's) is shown too.
         Result show = cli("show", key);
         assertThat(show.exit()).as(show.err()).isZero();
-        assertThat(show.out()).contains("summary:", "topClass:", "byte[]", "fileName:", "java_pid1.hprof");
+        assertThat(show.out()).contains("triage:", "topClass:", "byte[]", "fileName:", "java_pid1.hprof");
     }
 
     @Test

@@ -1,10 +1,12 @@
 package io.dumpsink.presigner.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.dumpsink.core.manifest.HeapSummary;
 import io.dumpsink.core.manifest.Manifest;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.net.URI;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -62,7 +64,7 @@ final class DumpPage {
         html.append("</ul>");
         Optional<URI> stable = stableLink.apply(m.key());
         if (stable.isPresent()) {
-            html.append("<p><label for=\"stable-link\">Stable link (does not expire; share it in chat)</label>")
+            html.append("<p><label for=\"stable-link\">Stable link (share it in chat; each click makes a fresh download link)</label>")
                     .append("<input id=\"stable-link\" class=\"copy\" readonly value=\"")
                     .append(Html.escape(stable.get().toString())).append("\"></p>");
         }
@@ -83,6 +85,9 @@ final class DumpPage {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
+            if ("summary".equals(component.getName())) {
+                continue; // shown above, as a table
+            }
             html.append("<dt>").append(component.getName()).append("</dt><dd>");
             if ("sha256".equals(component.getName())) {
                 html.append("<code class=\"copy\" id=\"sha256\">").append(Html.escape(String.valueOf(value)))
@@ -97,11 +102,50 @@ final class DumpPage {
     }
 
     /**
-     * The heap dump's triage summary goes here, between the downloads and the commands, once manifests carry one.
-     * Renders nothing today.
+     * What filled the heap, from the manifest's heap summary: totals, the top classes with bytes and share, the
+     * largest objects; or one line saying why a heap dump has none. Nothing for files that are not heap dumps.
      */
     void summary(StringBuilder html, Manifest m) {
-        // Intentionally empty: the summary field does not exist yet.
+        HeapSummary summary = m.summary();
+        if (summary == null) {
+            return;
+        }
+        html.append("<section aria-labelledby=\"heap\"><h2 id=\"heap\">What filled the heap</h2>");
+        if (!summary.ok() || summary.bytes() == null || summary.bytes() <= 0) {
+            html.append("<p>No heap summary: ").append(Html.escape(String.valueOf(summary.reason())))
+                    .append(". The dump is stored whole all the same.</p></section>");
+            return;
+        }
+        long total = summary.bytes();
+        html.append("<p>").append(Html.bytes(total)).append(" in ")
+                .append(String.format(Locale.ROOT, "%,d", summary.objects() == null ? 0 : summary.objects()))
+                .append(" objects of ").append(summary.classes() == null ? "?" : summary.classes().toString())
+                .append(" classes (shallow sizes; the full histogram is <code>")
+                .append(Html.escape(io.dumpsink.core.layout.KeyLayout.fileName(m.key())))
+                .append(".histogram.json</code> beside the dump).</p>");
+        if (summary.topClasses() != null && !summary.topClasses().isEmpty()) {
+            html.append("<table class=\"dumps histogram\"><thead><tr><th scope=\"col\">Class</th>")
+                    .append("<th scope=\"col\">Bytes</th><th scope=\"col\">Share</th>")
+                    .append("<th scope=\"col\">Objects</th></tr></thead><tbody>");
+            for (HeapSummary.ClassCount c : summary.topClasses()) {
+                html.append("<tr><td data-label=\"Class\"><code>").append(Html.escape(c.name())).append("</code></td>")
+                        .append("<td data-label=\"Bytes\">").append(Html.bytes(c.bytes())).append("</td>")
+                        .append("<td data-label=\"Share\">")
+                        .append(String.format(Locale.ROOT, "%.1f %%", 100.0 * c.bytes() / total)).append("</td>")
+                        .append("<td data-label=\"Objects\">").append(String.format(Locale.ROOT, "%,d", c.instances()))
+                        .append("</td></tr>");
+            }
+            html.append("</tbody></table>");
+        }
+        if (summary.largestObjects() != null && !summary.largestObjects().isEmpty()) {
+            html.append("<h3>Largest objects</h3><ul>");
+            for (HeapSummary.LargeObject o : summary.largestObjects()) {
+                html.append("<li><code>").append(Html.escape(o.className())).append("</code> ")
+                        .append(Html.bytes(o.bytes())).append("</li>");
+            }
+            html.append("</ul>");
+        }
+        html.append("</section>");
     }
 
     String cliCommand(Manifest m) {

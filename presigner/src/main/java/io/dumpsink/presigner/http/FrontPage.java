@@ -1,10 +1,12 @@
 package io.dumpsink.presigner.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.dumpsink.core.manifest.HeapSummary;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.presigner.index.DumpIndex;
 import io.dumpsink.presigner.index.DumpStore;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -79,7 +81,7 @@ final class FrontPage {
         html.append("<table class=\"dumps\"><thead><tr><th scope=\"col\">Stored (UTC)</th>")
                 .append("<th scope=\"col\">Namespace / pod</th><th scope=\"col\">Node</th>")
                 .append("<th scope=\"col\">File</th><th scope=\"col\">Size (original → stored)</th>")
-                .append("<th scope=\"col\">Complete</th></tr></thead><tbody>");
+                .append("<th scope=\"col\">Complete</th><th scope=\"col\">Top class</th></tr></thead><tbody>");
         for (Manifest m : page.manifests()) {
             html.append("<tr><td data-label=\"Stored (UTC)\"><a href=\"").append(Html.escape(Html.dumpPath(m.key())))
                     .append("\">").append(Html.time(m.uploadedAt())).append("</a></td>")
@@ -89,9 +91,22 @@ final class FrontPage {
                     .append("<td data-label=\"File\" class=\"file\">").append(Html.escape(m.fileName())).append("</td>")
                     .append("<td data-label=\"Size\">").append(Html.bytes(m.originalSize())).append(" → ")
                     .append(Html.bytes(m.storedSize())).append("</td>")
-                    .append("<td data-label=\"Complete\">").append(complete(m)).append("</td></tr>");
+                    .append("<td data-label=\"Complete\">").append(complete(m)).append("</td>")
+                    .append("<td data-label=\"Top class\">").append(topClass(m)).append("</td></tr>");
         }
         html.append("</tbody></table>");
+    }
+
+    /** The class with the most bytes and its share of the heap, from the heap summary; a dash without one. */
+    static String topClass(Manifest m) {
+        HeapSummary summary = m.summary();
+        if (summary == null || !summary.ok() || summary.topClasses() == null || summary.topClasses().isEmpty()
+                || summary.bytes() == null || summary.bytes() <= 0) {
+            return "—";
+        }
+        HeapSummary.ClassCount top = summary.topClasses().get(0);
+        return "<code>" + Html.escape(top.name()) + "</code> "
+                + String.format(Locale.ROOT, "%.0f %%", 100.0 * top.bytes() / summary.bytes());
     }
 
     static String complete(Manifest m) {

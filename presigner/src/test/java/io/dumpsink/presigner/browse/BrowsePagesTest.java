@@ -11,6 +11,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dumpsink.core.manifest.HeapSummary;
+import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.core.manifest.ManifestCodec;
 import io.dumpsink.presigner.TestingLogs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /** The browse pages and the original download over HTTP, against real heap dumps in S3Proxy. */
 class BrowsePagesTest {
@@ -94,14 +98,51 @@ class BrowsePagesTest {
         assertThat(page).contains("<code class=\"copy\" id=\"sha256\">" + TestingDumps.sha256(fixture.heapDump)
                 + "</code>");
         for (var component : io.dumpsink.core.manifest.Manifest.class.getRecordComponents()) {
-            assertThat(page).contains("<dt>" + component.getName() + "</dt>");
+            if (!component.getName().equals("summary")) { // a table of its own, when there is one
+                assertThat(page).contains("<dt>" + component.getName() + "</dt>");
+            }
         }
+        assertThat(page).as("no heap summary in this manifest").doesNotContain("What filled the heap");
         assertThat(page).contains("dumpsink --endpoint-url " + fixture.s3.endpoint() + " --bucket dumps get "
                 + OLD_KEY + " -o java_pid1.hprof");
         assertThat(page).contains("aws s3 cp s3://dumps/" + OLD_KEY + " - --endpoint-url " + fixture.s3.endpoint()
                 + " | zstd -d &gt; java_pid1.hprof");
         assertThat(page).contains("href=\"/download/" + OLD_KEY + "\"").contains("/d/" + OLD_KEY + "?sig=");
         assertThat(fixture.get("/dumps/prod/node-a/shop/api-1/2026-11-28/nope.zst").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aHeapSummaryShowsAsATableOnTheDumpPageAndItsTopClassOnTheFrontPage() throws Exception {
+        String key = "prod/node-b/shop/api-7/2026-11-28/111111Z-java_pid7.hprof.zst";
+        Manifest stored = fixture.put(key, "shop", "api-7", "java_pid7.hprof", new byte[] {1, 2, 3}, true, null,
+                T0.plusSeconds(3600));
+        HeapSummary summary = new HeapSummary(HeapSummary.OK, null, "JAVA PROFILE 1.0.2", 8, T0, 4, 1000L, 1000L, 3,
+                List.of(new HeapSummary.ClassCount("int[]", 10, 700), new HeapSummary.ClassCount("<b>evil</b>", 5,
+                        200), new HeapSummary.ClassCount("java.lang.String", 985, 100)),
+                List.of(new HeapSummary.LargeObject("int[]", 400)));
+        Manifest withSummary = new Manifest(stored.version(), stored.key(), stored.bucket(), stored.cluster(),
+                stored.node(), stored.namespace(), stored.pod(), stored.fileName(), stored.sourcePath(),
+                stored.sourceIdentity(), stored.originalSize(), stored.sha256(), stored.storedSize(),
+                stored.compression(), stored.chunkSize(), stored.parts(), stored.modifiedAt(), stored.detectedAt(),
+                stored.uploadedAt(), stored.agentVersion(), stored.format(), stored.complete(), stored.seekTable(),
+                summary);
+        fixture.client.putObject(b -> b.bucket("dumps").key(key + ".json"),
+                RequestBody.fromBytes(ManifestCodec.toJson(withSummary)));
+        fixture.client.putObject(b -> b.bucket("dumps").key(key + ".histogram.json"),
+                RequestBody.fromString("{}"));
+        assertThat(fixture.http.send(HttpRequest.newBuilder(URI.create(fixture.base + "/api/v1/events/uploaded"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"" + key + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+
+        String page = fixture.get("/dumps/" + key).body();
+        assertThat(page).contains("What filled the heap");
+        assertThat(page.indexOf("<code>int[]</code>")).as("most bytes first").isPositive()
+                .isLessThan(page.indexOf("&lt;b&gt;evil&lt;/b&gt;"));
+        assertThat(page).contains("70.0 %").doesNotContain("<b>evil</b>");
+        assertThat(fixture.get("/?pod=api-7").body()).contains("<code>int[]</code> 70 %");
+        assertThat(fixture.get("/").body()).as("a histogram object is not a dump of its own")
+                .doesNotContain(key + ".histogram");
     }
 
     @Test
