@@ -56,6 +56,7 @@ public final class LocalRun {
         local.put("dumpsink.agent.presigner-url", "http://127.0.0.1:" + presignerPort);
         local.put("dumpsink.agent.presigner-token", token);
         local.put("dumpsink.presigner.port", presignerPort);
+        local.put("dumpsink.presigner.management-port", 0);
         local.put("dumpsink.presigner.public-url", "http://127.0.0.1:" + presignerPort);
         local.put("dumpsink.presigner.tokens", List.of(token));
         local.put("dumpsink.presigner.link-secret", randomHex(32));

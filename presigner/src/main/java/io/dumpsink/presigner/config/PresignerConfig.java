@@ -7,12 +7,13 @@ import io.dumpsink.core.config.ConfigReader;
 import io.dumpsink.core.config.S3Settings;
 
 /** The presigner's whole configuration, read once and validated with every problem reported together. */
-public record PresignerConfig(S3Settings s3, PresignerSettings presigner) {
+public record PresignerConfig(S3Settings s3, PresignerSettings presigner, ServerSettings server) {
 
     public static PresignerConfig from(Config config) {
         ConfigReader r = new ConfigReader(config);
         ClusterSettings.from(r); // validates the shared keys even though links do not need them
-        PresignerConfig result = new PresignerConfig(S3Settings.from(r), PresignerSettings.from(r));
+        PresignerConfig result = new PresignerConfig(S3Settings.from(r), PresignerSettings.from(r),
+                ServerSettings.from(r));
         r.validate();
         return result;
     }
@@ -30,6 +31,7 @@ public record PresignerConfig(S3Settings s3, PresignerSettings presigner) {
             bind(S3Settings.class).toInstance(config.s3());
             bind(PresignerSettings.class).toInstance(config.presigner());
             bind(PresignerSettings.ChatSettings.class).toInstance(config.presigner().chat());
+            bind(ServerSettings.class).toInstance(config.server());
         }
     }
 }

@@ -3,7 +3,6 @@ package io.dumpsink.presigner.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
-import com.sun.net.httpserver.HttpExchange;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.presigner.auth.Tokens;
 import io.dumpsink.presigner.chat.ChatNotifier;
@@ -43,12 +42,12 @@ public final class ApiRoutes {
         this.settings = settings;
     }
 
-    public void handle(HttpExchange exchange, String path) throws IOException {
-        if (!tokens.bearer(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"dumpsink\"");
+    public void handle(Exchange exchange, String path) throws IOException {
+        if (!tokens.bearer(exchange.requestHeader("Authorization"))) {
+            exchange.setResponseHeader("WWW-Authenticate", "Bearer realm=\"dumpsink\"");
             throw new HttpError(401, "a valid bearer token is required");
         }
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String method = exchange.method().toUpperCase(Locale.ROOT);
         switch (path) {
             case "/api/v1/dumps" -> {
                 requireMethod(method, "GET");
@@ -66,7 +65,7 @@ public final class ApiRoutes {
         }
     }
 
-    private void listDumps(HttpExchange exchange) throws IOException {
+    private void listDumps(Exchange exchange) throws IOException {
         Map<String, String> query = Exchanges.query(exchange);
         String prefix = Exchanges.prefix(query.get("prefix"));
         int limit = settings.pageSize();
@@ -88,7 +87,7 @@ public final class ApiRoutes {
         Exchanges.json(exchange, 200, body);
     }
 
-    private void createLink(HttpExchange exchange) throws IOException {
+    private void createLink(Exchange exchange) throws IOException {
         JsonNode body = Exchanges.jsonBody(exchange);
         String key = Exchanges.dumpKey(text(body, "key"));
         Duration ttl = body.hasNonNull("ttl") ? Exchanges.ttl(text(body, "ttl")) : settings.linkTtl();
@@ -105,7 +104,7 @@ public final class ApiRoutes {
         Exchanges.json(exchange, 200, response);
     }
 
-    private void uploaded(HttpExchange exchange) throws IOException {
+    private void uploaded(Exchange exchange) throws IOException {
         JsonNode body = Exchanges.jsonBody(exchange);
         String key = Exchanges.dumpKey(text(body, "key"));
         // The message is built from the manifest in the bucket, not from the request: a token holder cannot make

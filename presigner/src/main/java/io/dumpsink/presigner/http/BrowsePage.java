@@ -2,7 +2,6 @@ package io.dumpsink.presigner.http;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
-import com.sun.net.httpserver.HttpExchange;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.presigner.auth.Tokens;
 import io.dumpsink.presigner.chat.ChatMessages;
@@ -41,9 +40,9 @@ public final class BrowsePage {
         this.settings = settings;
     }
 
-    public void handle(HttpExchange exchange) throws IOException {
-        if (!tokens.browse(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"dumpsink\", charset=\"UTF-8\"");
+    public void handle(Exchange exchange) throws IOException {
+        if (!tokens.browse(exchange.requestHeader("Authorization"))) {
+            exchange.setResponseHeader("WWW-Authenticate", "Basic realm=\"dumpsink\", charset=\"UTF-8\"");
             throw new HttpError(401, "log in with any user name and a token as password");
         }
         String prefix = Exchanges.prefix(Exchanges.query(exchange).get("prefix"));

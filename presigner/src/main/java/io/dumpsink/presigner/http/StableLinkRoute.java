@@ -2,7 +2,6 @@ package io.dumpsink.presigner.http;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
-import com.sun.net.httpserver.HttpExchange;
 import io.dumpsink.presigner.config.PresignerSettings;
 import io.dumpsink.presigner.index.DumpStore;
 import io.dumpsink.presigner.links.LinkPresigner;
@@ -33,11 +32,11 @@ public final class StableLinkRoute {
         this.settings = settings;
     }
 
-    public void handle(HttpExchange exchange, String rawPath) throws IOException {
+    public void handle(Exchange exchange, String rawPath) throws IOException {
         if (!links.enabled()) {
             throw new HttpError(404, "stable links are not configured");
         }
-        if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+        if (!"GET".equals(exchange.method()) && !"HEAD".equals(exchange.method())) {
             throw new HttpError(405, "use GET");
         }
         String key = Exchanges.dumpKey(rawPath.substring("/d/".length()));
@@ -48,7 +47,7 @@ public final class StableLinkRoute {
         LinkPresigner.PresignedLink link = presigner.presign(key, settings.stableLinkTtl(),
                 io.dumpsink.core.layout.KeyLayout.fileName(key));
         metrics.linksSigned.inc();
-        exchange.getResponseHeaders().set("Location", link.url().toString());
+        exchange.setResponseHeader("Location", link.url().toString());
         Exchanges.send(exchange, 302, "text/plain", new byte[0]);
     }
 }
