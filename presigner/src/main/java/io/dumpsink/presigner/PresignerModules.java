@@ -12,6 +12,7 @@ import io.dumpsink.presigner.http.BrowsePage;
 import io.dumpsink.presigner.http.PresignerHttpServer;
 import io.dumpsink.presigner.http.StableLinkRoute;
 import io.dumpsink.presigner.index.DumpStore;
+import io.dumpsink.presigner.links.LinkAudit;
 import io.dumpsink.presigner.links.LinkPresigner;
 import io.dumpsink.presigner.links.StableLinks;
 import io.dumpsink.presigner.metrics.PresignerMetrics;
@@ -39,6 +40,7 @@ public final class PresignerModules {
         protected void configure() {
             bind(LinkPresigner.class);
             bind(StableLinks.class);
+            bind(LinkAudit.class);
         }
     }
 

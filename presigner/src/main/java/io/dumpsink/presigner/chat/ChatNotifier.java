@@ -8,6 +8,7 @@ import io.dumpsink.core.lifecycle.Closer;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.core.retry.Backoff;
 import io.dumpsink.presigner.config.PresignerSettings;
+import io.dumpsink.presigner.links.LinkAudit;
 import io.dumpsink.presigner.links.LinkPresigner;
 import io.dumpsink.presigner.links.StableLinks;
 import io.dumpsink.presigner.metrics.PresignerMetrics;
@@ -52,9 +53,12 @@ public final class ChatNotifier {
         QUEUED, DUPLICATE, NO_WEBHOOK
     }
 
+    private final LinkAudit audit;
+
     @Inject
     ChatNotifier(PresignerSettings settings, StableLinks stableLinks, LinkPresigner presigner,
-            PresignerMetrics metrics, Closer closer) {
+            PresignerMetrics metrics, Closer closer, LinkAudit audit) {
+        this.audit = audit;
         this.format = settings.chat().format();
         this.stableLinks = stableLinks;
         this.presigner = presigner;
@@ -81,7 +85,10 @@ public final class ChatNotifier {
 
     /** Links are made at sending time, so a retried message still carries a fresh presigned URL. */
     private byte[] message(Manifest manifest) {
-        return ChatMessages.body(format, manifest, stableLinks.linkFor(manifest.key()),
+        Optional<java.net.URI> stable = stableLinks.linkFor(manifest.key());
+        stable.ifPresent(link -> audit.issued(LinkAudit.Via.CHAT, "chat", "stable", manifest.key(), null, null));
+        audit.issued(LinkAudit.Via.CHAT, "chat", "presigned", manifest.key(), null, null);
+        return ChatMessages.body(format, manifest, stable,
                 presigner.presign(manifest.key(), presignedTtl, KeyLayout.fileName(manifest.key())));
     }
 

@@ -7,13 +7,15 @@ import io.dumpsink.core.config.ConfigReader;
 import io.dumpsink.core.config.S3Settings;
 
 /** The presigner's whole configuration, read once and validated with every problem reported together. */
-public record PresignerConfig(S3Settings s3, PresignerSettings presigner, ServerSettings server) {
+public record PresignerConfig(S3Settings s3, PresignerSettings presigner, ServerSettings server,
+        AccessSettings access, StableLinkSettings stableLinks) {
 
     public static PresignerConfig from(Config config) {
         ConfigReader r = new ConfigReader(config);
         ClusterSettings.from(r); // validates the shared keys even though links do not need them
-        PresignerConfig result = new PresignerConfig(S3Settings.from(r), PresignerSettings.from(r),
-                ServerSettings.from(r));
+        PresignerSettings presigner = PresignerSettings.from(r);
+        PresignerConfig result = new PresignerConfig(S3Settings.from(r), presigner, ServerSettings.from(r),
+                AccessSettings.from(r, config, presigner.tokens()), StableLinkSettings.from(r));
         r.validate();
         return result;
     }
@@ -32,6 +34,8 @@ public record PresignerConfig(S3Settings s3, PresignerSettings presigner, Server
             bind(PresignerSettings.class).toInstance(config.presigner());
             bind(PresignerSettings.ChatSettings.class).toInstance(config.presigner().chat());
             bind(ServerSettings.class).toInstance(config.server());
+            bind(AccessSettings.class).toInstance(config.access());
+            bind(StableLinkSettings.class).toInstance(config.stableLinks());
         }
     }
 }

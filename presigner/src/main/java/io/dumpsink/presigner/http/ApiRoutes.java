@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.presigner.auth.Principal;
+import io.dumpsink.presigner.auth.Principal.Role;
 import io.dumpsink.presigner.auth.Tokens;
 import io.dumpsink.presigner.chat.ChatNotifier;
 import io.dumpsink.presigner.config.PresignerSettings;
 import io.dumpsink.presigner.index.DumpStore;
+import io.dumpsink.presigner.links.LinkAudit;
 import io.dumpsink.presigner.links.LinkPresigner;
 import io.dumpsink.presigner.links.LinkPresigner.PresignedLink;
 import io.dumpsink.presigner.metrics.PresignerMetrics;
@@ -30,10 +33,12 @@ public final class ApiRoutes {
     private final ChatNotifier chat;
     private final PresignerMetrics metrics;
     private final PresignerSettings settings;
+    private final LinkAudit audit;
 
     @Inject
     ApiRoutes(Tokens tokens, DumpStore store, LinkPresigner presigner, ChatNotifier chat, PresignerMetrics metrics,
-            PresignerSettings settings) {
+            PresignerSettings settings, LinkAudit audit) {
+        this.audit = audit;
         this.tokens = tokens;
         this.store = store;
         this.presigner = presigner;
@@ -43,29 +48,32 @@ public final class ApiRoutes {
     }
 
     public void handle(Exchange exchange, String path) throws IOException {
-        if (!tokens.bearer(exchange.requestHeader("Authorization"))) {
+        Principal principal = tokens.bearer(exchange.requestHeader("Authorization")).orElseThrow(() -> {
             exchange.setResponseHeader("WWW-Authenticate", "Bearer realm=\"dumpsink\"");
-            throw new HttpError(401, "a valid bearer token is required");
-        }
+            return new HttpError(401, "a valid bearer token is required");
+        });
         String method = exchange.method().toUpperCase(Locale.ROOT);
         switch (path) {
             case "/api/v1/dumps" -> {
                 requireMethod(method, "GET");
-                listDumps(exchange);
+                requireRole(principal, Role.READER);
+                listDumps(exchange, principal);
             }
             case "/api/v1/links" -> {
                 requireMethod(method, "POST");
-                createLink(exchange);
+                requireRole(principal, Role.READER);
+                createLink(exchange, principal);
             }
             case "/api/v1/events/uploaded" -> {
                 requireMethod(method, "POST");
-                uploaded(exchange);
+                requireRole(principal, Role.AGENT);
+                uploaded(exchange, principal);
             }
             default -> throw new HttpError(404, "no such API");
         }
     }
 
-    private void listDumps(Exchange exchange) throws IOException {
+    private void listDumps(Exchange exchange, Principal principal) throws IOException {
         Map<String, String> query = Exchanges.query(exchange);
         String prefix = Exchanges.prefix(query.get("prefix"));
         int limit = settings.pageSize();
@@ -80,23 +88,29 @@ public final class ApiRoutes {
             }
         }
         Optional<String> cursor = Optional.ofNullable(query.get("cursor")).map(Exchanges::prefix);
-        DumpStore.Page page = store.list(prefix, limit, cursor);
+        if (!principal.maySeePrefix(prefix)) {
+            throw new HttpError(404, "no such dump"); // as for a namespace that does not exist
+        }
+        DumpStore.Page page = principal.unrestricted() ? store.list(prefix, limit, cursor)
+                : store.list(prefix, limit, cursor, principal::maySeeKey);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("dumps", page.manifests());
         body.put("next", page.next().orElse(null));
         Exchanges.json(exchange, 200, body);
     }
 
-    private void createLink(Exchange exchange) throws IOException {
+    private void createLink(Exchange exchange, Principal principal) throws IOException {
         JsonNode body = Exchanges.jsonBody(exchange);
         String key = Exchanges.dumpKey(text(body, "key"));
         Duration ttl = body.hasNonNull("ttl") ? Exchanges.ttl(text(body, "ttl")) : settings.linkTtl();
         if (ttl.compareTo(settings.maxLinkTtl()) > 0) {
             throw new HttpError(400, "ttl over the maximum of " + settings.maxLinkTtl());
         }
-        Manifest manifest = store.manifest(key).orElseThrow(() -> new HttpError(404, "no such dump"));
+        Manifest manifest = visible(principal, key);
         PresignedLink link = presigner.presign(manifest.key(), ttl, io.dumpsink.core.layout.KeyLayout.fileName(key));
         metrics.linksSigned.inc();
+        audit.issued(LinkAudit.Via.API, principal.id(), "presigned", key, exchange.clientAddress(),
+                exchange.requestHeader("X-Forwarded-For"));
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("key", key);
         response.put("url", link.url().toString());
@@ -104,14 +118,29 @@ public final class ApiRoutes {
         Exchanges.json(exchange, 200, response);
     }
 
-    private void uploaded(Exchange exchange) throws IOException {
+    private void uploaded(Exchange exchange, Principal principal) throws IOException {
         JsonNode body = Exchanges.jsonBody(exchange);
         String key = Exchanges.dumpKey(text(body, "key"));
         // The message is built from the manifest in the bucket, not from the request: a token holder cannot make
         // the service post arbitrary text or links to chat.
-        Manifest manifest = store.manifest(key).orElseThrow(() -> new HttpError(404, "no such dump"));
+        Manifest manifest = visible(principal, key);
         ChatNotifier.Outcome outcome = chat.announce(manifest);
         Exchanges.json(exchange, 202, Map.of("key", key, "chat", outcome.name().toLowerCase(Locale.ROOT)));
+    }
+
+    /** The dump's manifest, or 404 alike for a dump that does not exist and one this principal may not see. */
+    private Manifest visible(Principal principal, String key) {
+        if (!principal.maySeeKey(key)) {
+            throw new HttpError(404, "no such dump");
+        }
+        return store.manifest(key).orElseThrow(() -> new HttpError(404, "no such dump"));
+    }
+
+    private static void requireRole(Principal principal, Role role) {
+        if (!principal.may(role)) {
+            throw new HttpError(403, role == Role.AGENT ? "only an agent token may post upload events"
+                    : "this token may only post upload events (role agent); use a reader token");
+        }
     }
 
     private static String text(JsonNode body, String field) {

@@ -3,10 +3,12 @@ package io.dumpsink.presigner.http;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.presigner.auth.Principal;
 import io.dumpsink.presigner.auth.Tokens;
 import io.dumpsink.presigner.chat.ChatMessages;
 import io.dumpsink.presigner.config.PresignerSettings;
 import io.dumpsink.presigner.index.DumpStore;
+import io.dumpsink.presigner.links.LinkAudit;
 import io.dumpsink.presigner.links.LinkPresigner;
 import io.dumpsink.presigner.links.StableLinks;
 import io.dumpsink.presigner.metrics.PresignerMetrics;
@@ -28,10 +30,12 @@ public final class BrowsePage {
     private final LinkPresigner presigner;
     private final PresignerMetrics metrics;
     private final PresignerSettings settings;
+    private final LinkAudit audit;
 
     @Inject
     BrowsePage(Tokens tokens, DumpStore store, StableLinks stableLinks, LinkPresigner presigner,
-            PresignerMetrics metrics, PresignerSettings settings) {
+            PresignerMetrics metrics, PresignerSettings settings, LinkAudit audit) {
+        this.audit = audit;
         this.tokens = tokens;
         this.store = store;
         this.stableLinks = stableLinks;
@@ -41,15 +45,23 @@ public final class BrowsePage {
     }
 
     public void handle(Exchange exchange) throws IOException {
-        if (!tokens.browse(exchange.requestHeader("Authorization"))) {
+        Principal principal = tokens.browse(exchange.requestHeader("Authorization")).orElseThrow(() -> {
             exchange.setResponseHeader("WWW-Authenticate", "Basic realm=\"dumpsink\", charset=\"UTF-8\"");
-            throw new HttpError(401, "log in with any user name and a token as password");
+            return new HttpError(401, "log in with any user name and a token as password");
+        });
+        if (!principal.may(Principal.Role.READER)) {
+            throw new HttpError(403, "this token may only post upload events (role agent); log in with a reader token");
         }
         String prefix = Exchanges.prefix(Exchanges.query(exchange).get("prefix"));
         if (!prefix.isEmpty() && !prefix.endsWith("/")) {
             throw new HttpError(400, "prefix must end with '/'");
         }
-        DumpStore.Folder folder = store.folder(prefix);
+        if (!principal.maySeePrefix(prefix)) {
+            throw new HttpError(404, "not found"); // as for a namespace that does not exist
+        }
+        DumpStore.Folder folder = visible(store.folder(prefix), principal);
+        String client = exchange.clientAddress();
+        String forwarded = exchange.requestHeader("X-Forwarded-For");
         int depth = prefix.isEmpty() ? 0 : prefix.split("/").length;
         StringBuilder html = new StringBuilder(4096);
         html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>dumpsink: ")
@@ -77,7 +89,8 @@ public final class BrowsePage {
                         .append(ChatMessages.humanBytes(m.storedSize()))
                         .append("</td><td>").append(escape(String.valueOf(m.modifiedAt()))).append("</td><td><code>")
                         .append(escape(abbreviate(m.sha256()))).append("</code></td><td><a href=\"")
-                        .append(escape(downloadUrl(m.key()))).append("\">download</a></td></tr>");
+                        .append(escape(downloadUrl(m.key(), principal, client, forwarded)))
+                        .append("\">download</a></td></tr>");
             }
             html.append("</table>");
         }
@@ -88,11 +101,22 @@ public final class BrowsePage {
         Exchanges.send(exchange, 200, "text/html; charset=utf-8", html.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private String downloadUrl(String key) {
+    /** The folder as this principal may see it: namespaces and dumps of other namespaces left out. */
+    private static DumpStore.Folder visible(DumpStore.Folder folder, Principal principal) {
+        if (principal.unrestricted()) {
+            return folder;
+        }
+        return new DumpStore.Folder(folder.folders().stream().filter(principal::maySeePrefix).toList(),
+                folder.dumps().stream().filter(m -> principal.maySeeKey(m.key())).toList());
+    }
+
+    private String downloadUrl(String key, Principal principal, String client, String forwarded) {
         if (stableLinks.enabled()) {
+            audit.issued(LinkAudit.Via.BROWSE, principal.id(), "stable", key, client, forwarded);
             return stableLinks.linkFor(key).orElseThrow().toString();
         }
         metrics.linksSigned.inc();
+        audit.issued(LinkAudit.Via.BROWSE, principal.id(), "presigned", key, client, forwarded);
         return presigner.presign(key, settings.linkTtl(), io.dumpsink.core.layout.KeyLayout.fileName(key)).url().toString();
     }
 

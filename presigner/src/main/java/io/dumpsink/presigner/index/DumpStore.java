@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -78,9 +79,17 @@ public final class DumpStore {
      * keys under the prefix (1000 per request) to sort them by time; narrow prefixes are cheap.
      */
     public Page list(String prefix, int limit, Optional<String> after) {
+        return list(prefix, limit, after, key -> true);
+    }
+
+    /**
+     * As {@link #list(String, int, Optional)}, over the dumps whose key {@code visible} accepts only (a scoped
+     * token's namespaces): filtered before paging, so pages stay full and cursors name visible dumps only.
+     */
+    public Page list(String prefix, int limit, Optional<String> after, Predicate<String> visible) {
         List<S3Object> manifests = new ArrayList<>();
         s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(object -> {
-            if (object.key().endsWith(KeyLayout.MANIFEST_SUFFIX)) {
+            if (object.key().endsWith(KeyLayout.MANIFEST_SUFFIX) && visible.test(dumpKeyOf(object.key()))) {
                 manifests.add(object);
             }
         });
