@@ -36,7 +36,9 @@ public final class ConfigLoader {
             "NODE_NAME", "dumpsink.node",
             "DUMPSINK_S3_BUCKET", "dumpsink.s3.bucket",
             "DUMPSINK_S3_ENDPOINT", "dumpsink.s3.endpoint");
-    private static final List<String> SECRET_WORDS = List.of("secret", "token", "password", "webhook", "access-key");
+    // "chat.routes": a list of objects whose webhook URLs are secrets; a list is one value here, masked whole.
+    private static final List<String> SECRET_WORDS = List.of("secret", "token", "password", "webhook", "access-key",
+            "chat.routes");
 
     private ConfigLoader() {
     }

@@ -8,14 +8,15 @@ import io.dumpsink.core.config.S3Settings;
 
 /** The presigner's whole configuration, read once and validated with every problem reported together. */
 public record PresignerConfig(S3Settings s3, PresignerSettings presigner, ServerSettings server,
-        AccessSettings access, StableLinkSettings stableLinks) {
+        AccessSettings access, StableLinkSettings stableLinks, ChatRoutes chatRoutes) {
 
     public static PresignerConfig from(Config config) {
         ConfigReader r = new ConfigReader(config);
         ClusterSettings.from(r); // validates the shared keys even though links do not need them
         PresignerSettings presigner = PresignerSettings.from(r);
         PresignerConfig result = new PresignerConfig(S3Settings.from(r), presigner, ServerSettings.from(r),
-                AccessSettings.from(r, config, presigner.tokens()), StableLinkSettings.from(r));
+                AccessSettings.from(r, config, presigner.tokens()), StableLinkSettings.from(r),
+                ChatRoutes.from(r, config, presigner.chat()));
         r.validate();
         return result;
     }
@@ -36,6 +37,7 @@ public record PresignerConfig(S3Settings s3, PresignerSettings presigner, Server
             bind(ServerSettings.class).toInstance(config.server());
             bind(AccessSettings.class).toInstance(config.access());
             bind(StableLinkSettings.class).toInstance(config.stableLinks());
+            bind(ChatRoutes.class).toInstance(config.chatRoutes());
         }
     }
 }
