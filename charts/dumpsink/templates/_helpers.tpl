@@ -78,7 +78,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- else if .value -}}
 {{- $name = $fullname -}}
 {{- else if .generated -}}
-{{- $name = printf "%s-generated" $fullname -}}
+{{- $name = printf "%s-generated" $fullname -}}{{- $optional = .optionalGenerated -}}
 {{- end -}}
 {{- if $name }}
 - name: {{ .env }}
