@@ -188,6 +188,37 @@ class ChartTest {
     }
 
     @Test
+    void agentAndPresignerGetSeparateS3CredentialsAndServiceAccounts() throws Exception {
+        List<JsonNode> manifests = render(Map.of("minio.enabled", false, "s3.endpoint", "https://rgw.example.com",
+                "s3.agent.existingSecret", "agent-s3", "s3.presigner.accessKey", "PRESIGNERKEY",
+                "s3.presigner.secretKey", "presigner-secret", "s3.manageLifecycle", false,
+                "serviceAccount.presigner.create", true,
+                "serviceAccount.presigner.annotations.eks\\.amazonaws\\.com/role-arn", "arn:aws:iam::1:role/reader"));
+        JsonNode agentDaemonSet = find(manifests, "DaemonSet", "dumps-dumpsink-agent").orElseThrow();
+        JsonNode agentKey = env(container(agentDaemonSet), "DUMPSINK_S3_ACCESS_KEY").orElseThrow().path("valueFrom")
+                .path("secretKeyRef");
+        assertThat(agentKey.path("name").asText() + "/" + agentKey.path("key").asText()).isEqualTo("agent-s3/access-key");
+        JsonNode presigner = find(manifests, "Deployment", "dumps-dumpsink-presigner").orElseThrow();
+        JsonNode presignerKey = env(container(presigner), "DUMPSINK_S3_SECRET_KEY").orElseThrow().path("valueFrom")
+                .path("secretKeyRef");
+        assertThat(presignerKey.path("name").asText() + "/" + presignerKey.path("key").asText())
+                .isEqualTo("dumps-dumpsink/presigner-s3-secret-key");
+        JsonNode values = find(manifests, "Secret", "dumps-dumpsink").orElseThrow();
+        assertThat(values.path("data").has("presigner-s3-secret-key")).isTrue();
+        assertThat(values.path("data").has("s3-secret-key")).as("no shared key was given").isFalse();
+
+        assertThat(agentDaemonSet.path("spec").path("template").path("spec").path("serviceAccountName").asText())
+                .isEqualTo("dumps-dumpsink");
+        assertThat(presigner.path("spec").path("template").path("spec").path("serviceAccountName").asText())
+                .isEqualTo("dumps-dumpsink-presigner");
+        JsonNode account = find(manifests, "ServiceAccount", "dumps-dumpsink-presigner").orElseThrow();
+        assertThat(account.path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText())
+                .isEqualTo("arn:aws:iam::1:role/reader");
+        assertThat(AgentConfig.from(loadRenderedConfig(manifests)).lifecycle().enabled())
+                .as("an operator manages the lifecycle").isFalse();
+    }
+
+    @Test
     void anOlderExistingSecretWithOnlyAUserTokenStillGivesPeopleAReaderToken() throws Exception {
         List<JsonNode> manifests = render(Map.of("presigner.existingSecret", "presigner-secrets"));
         String hocon = find(manifests, "ConfigMap", "dumps-dumpsink").orElseThrow().path("data")
