@@ -1,8 +1,11 @@
 package io.dumpsink.presigner.http;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -52,6 +55,36 @@ public final class Exchange {
     /** The request body; the server bounds how slowly it may arrive. */
     public InputStream requestBody() {
         return Request.asInputStream(request);
+    }
+
+    /** Writes a streamed response body. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Sends the status and the headers set so far, then what {@code body} writes (chunked, or with a Content-Length
+     * header set before), and completes the exchange: for answers too large to hold in memory, such as a download.
+     * Blocks while the client reads slowly (a thread per such download). A failure after the headers left cannot
+     * change the status any more: the connection is then cut, and the exception rethrown.
+     */
+    public void stream(int status, String contentType, BodyWriter body) throws IOException {
+        if (sent()) {
+            throw new IllegalStateException("response already sent");
+        }
+        this.status = status;
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            if (!"HEAD".equals(request.getMethod())) {
+                body.writeTo(out);
+            }
+        } catch (IOException | RuntimeException e) {
+            callback.failed(e);
+            throw e;
+        }
+        callback.succeeded();
     }
 
     /** The client's IP address (the peer of this connection: a proxy's when there is one). */
