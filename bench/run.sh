@@ -159,7 +159,7 @@ cat > "$WORK/presigner.conf" <<CONF
 dumpsink {
   s3 { endpoint = "$ENDPOINT", bucket = dumps, path-style = true, access-key = "$AWS_ACCESS_KEY_ID",
        secret-key = "$AWS_SECRET_ACCESS_KEY" }
-  presigner { port = 0, tokens = ["$LINK_TOKEN"] }
+  presigner { port = 0, management-port = 0, tokens = ["$LINK_TOKEN"] }
 }
 CONF
 java -XX:MaxRAM=512m -Dconfig.file="$WORK/presigner.conf" -jar "$PRESIGNER_JAR" > "$WORK/presigner.log" 2>&1 &

@@ -36,6 +36,16 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
+{{/* The presigner's service account: its own when serviceAccount.presigner.create (an IRSA role that may only
+     read), else the shared one. */}}
+{{- define "dumpsink.presignerServiceAccountName" -}}
+{{- if .Values.serviceAccount.presigner.create -}}
+{{- default (printf "%s-presigner" (include "dumpsink.fullname" .)) .Values.serviceAccount.presigner.name -}}
+{{- else -}}
+{{- include "dumpsink.serviceAccountName" . -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "dumpsink.image" -}}
 {{- printf "%s:%s" .image.repository (default .root.Chart.AppVersion .image.tag) -}}
 {{- end -}}
@@ -49,10 +59,17 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
-{{/* Secret holding S3 credentials and its two keys, or nothing (AWS default chain). */}}
+{{/* Secret holding S3 credentials and its two keys, or nothing (AWS default chain). Called with the root
+     context and a component (agent | presigner): the component's own credentials (s3.agent.*, s3.presigner.*)
+     come first, so each can have least-privilege keys; else the shared ones. */}}
 {{- define "dumpsink.s3CredentialsEnv" -}}
+{{- $component := index .Values.s3 .component -}}
 {{- $name := "" -}}{{- $idKey := "" -}}{{- $secretKey := "" -}}
-{{- if .Values.s3.existingSecret -}}
+{{- if $component.existingSecret -}}
+{{- $name = $component.existingSecret -}}{{- $idKey = "access-key" -}}{{- $secretKey = "secret-key" -}}
+{{- else if $component.accessKey -}}
+{{- $name = include "dumpsink.fullname" . -}}{{- $idKey = printf "%s-s3-access-key" .component -}}{{- $secretKey = printf "%s-s3-secret-key" .component -}}
+{{- else if .Values.s3.existingSecret -}}
 {{- $name = .Values.s3.existingSecret -}}{{- $idKey = "access-key" -}}{{- $secretKey = "secret-key" -}}
 {{- else if and .Values.minio.enabled (not .Values.s3.endpoint) -}}
 {{- $name = default (printf "%s-minio" .Release.Name) .Values.minio.existingSecret -}}{{- $idKey = "root-user" -}}{{- $secretKey = "root-password" -}}
@@ -78,7 +95,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- else if .value -}}
 {{- $name = $fullname -}}
 {{- else if .generated -}}
-{{- $name = printf "%s-generated" $fullname -}}
+{{- $name = printf "%s-generated" $fullname -}}{{- $optional = .optionalGenerated -}}
 {{- end -}}
 {{- if $name }}
 - name: {{ .env }}

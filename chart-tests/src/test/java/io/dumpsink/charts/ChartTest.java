@@ -66,6 +66,7 @@ class ChartTest {
                 .path("data").path("dumpsink.conf").asText();
         Config secretsAsEnvironment = ConfigFactory.parseMap(Map.of(
                 "DUMPSINK_AGENT_TOKEN", "agent-token-0123456789abcdef",
+                "DUMPSINK_READER_TOKEN", "reader-token-0123456789abcdef",
                 "DUMPSINK_LINK_SECRET", "l".repeat(48),
                 "DUMPSINK_S3_ACCESS_KEY", "minio-user",
                 "DUMPSINK_S3_SECRET_KEY", "minio-password"));
@@ -147,7 +148,88 @@ class ChartTest {
         assertThat(pod.path("terminationGracePeriodSeconds").asLong())
                 .isGreaterThan(agentConfig.pipeline().shutdownGrace().toSeconds());
         PresignerConfig presignerConfig = PresignerConfig.from(config);
-        assertThat(presignerConfig.presigner().tokens()).containsExactly("agent-token-0123456789abcdef");
+        assertThat(presignerConfig.presigner().tokens()).as("no role-less tokens").isEmpty();
+        assertThat(presignerConfig.access().tokens()).extracting(t -> t.id() + " " + t.roles() + " " + t.token())
+                .containsExactly("agent [AGENT] agent-token-0123456789abcdef",
+                        "readers [READER] reader-token-0123456789abcdef");
+    }
+
+    @Test
+    void agentAndPeopleGetSeparateTokensAndProbesAndMetricsUseTheManagementPort() throws Exception {
+        List<JsonNode> manifests = render(Map.of("presigner.ingress.enabled", true, "serviceMonitor.enabled", true));
+        JsonNode generated = find(manifests, "Secret", "dumps-dumpsink-generated").orElseThrow();
+        assertThat(generated.path("data").has("agent-token")).isTrue();
+        assertThat(generated.path("data").has("reader-token")).isTrue();
+        assertThat(generated.path("data").path("reader-token").asText())
+                .isNotEqualTo(generated.path("data").path("agent-token").asText());
+        JsonNode agent = container(find(manifests, "DaemonSet", "dumps-dumpsink-agent").orElseThrow());
+        assertThat(env(agent, "DUMPSINK_AGENT_TOKEN")).isPresent();
+        assertThat(env(agent, "DUMPSINK_READER_TOKEN")).as("nodes never hold the reader token").isEmpty();
+        JsonNode presigner = container(find(manifests, "Deployment", "dumps-dumpsink-presigner").orElseThrow());
+        JsonNode readerRef = env(presigner, "DUMPSINK_READER_TOKEN").orElseThrow().path("valueFrom")
+                .path("secretKeyRef");
+        assertThat(readerRef.path("name").asText()).isEqualTo("dumps-dumpsink-generated");
+        assertThat(readerRef.path("key").asText()).isEqualTo("reader-token");
+        assertThat(readerRef.path("optional").asBoolean()).as("a Secret kept from an older install lacks it").isTrue();
+
+        assertThat(presigner.path("livenessProbe").path("httpGet").path("port").asText()).isEqualTo("mgmt");
+        assertThat(presigner.path("readinessProbe").path("httpGet").path("port").asText()).isEqualTo("mgmt");
+        JsonNode service = find(manifests, "Service", "dumps-dumpsink-presigner").orElseThrow();
+        assertThat(service.path("spec").path("ports").findValuesAsText("name")).containsExactly("http", "metrics");
+        JsonNode ingress = find(manifests, "Ingress", "dumps-dumpsink-presigner").orElseThrow();
+        assertThat(ingress.path("spec").path("rules").findValues("backend")).allSatisfy(backend ->
+                assertThat(backend.path("service").path("port").path("name").asText()).isEqualTo("http"));
+        JsonNode monitor = find(manifests, "ServiceMonitor", "dumps-dumpsink-presigner").orElseThrow();
+        assertThat(monitor.path("spec").path("endpoints").get(0).path("port").asText()).isEqualTo("metrics");
+
+        PresignerConfig config = PresignerConfig.from(loadRenderedConfig(manifests));
+        assertThat(config.server().managementPort()).isEqualTo(8081);
+        assertThat(config.stableLinks().maxAge()).isEqualTo(java.time.Duration.ofDays(30));
+    }
+
+    @Test
+    void agentAndPresignerGetSeparateS3CredentialsAndServiceAccounts() throws Exception {
+        List<JsonNode> manifests = render(Map.of("minio.enabled", false, "s3.endpoint", "https://rgw.example.com",
+                "s3.agent.existingSecret", "agent-s3", "s3.presigner.accessKey", "PRESIGNERKEY",
+                "s3.presigner.secretKey", "presigner-secret", "s3.manageLifecycle", false,
+                "serviceAccount.presigner.create", true,
+                "serviceAccount.presigner.annotations.eks\\.amazonaws\\.com/role-arn", "arn:aws:iam::1:role/reader"));
+        JsonNode agentDaemonSet = find(manifests, "DaemonSet", "dumps-dumpsink-agent").orElseThrow();
+        JsonNode agentKey = env(container(agentDaemonSet), "DUMPSINK_S3_ACCESS_KEY").orElseThrow().path("valueFrom")
+                .path("secretKeyRef");
+        assertThat(agentKey.path("name").asText() + "/" + agentKey.path("key").asText()).isEqualTo("agent-s3/access-key");
+        JsonNode presigner = find(manifests, "Deployment", "dumps-dumpsink-presigner").orElseThrow();
+        JsonNode presignerKey = env(container(presigner), "DUMPSINK_S3_SECRET_KEY").orElseThrow().path("valueFrom")
+                .path("secretKeyRef");
+        assertThat(presignerKey.path("name").asText() + "/" + presignerKey.path("key").asText())
+                .isEqualTo("dumps-dumpsink/presigner-s3-secret-key");
+        JsonNode values = find(manifests, "Secret", "dumps-dumpsink").orElseThrow();
+        assertThat(values.path("data").has("presigner-s3-secret-key")).isTrue();
+        assertThat(values.path("data").has("s3-secret-key")).as("no shared key was given").isFalse();
+
+        assertThat(agentDaemonSet.path("spec").path("template").path("spec").path("serviceAccountName").asText())
+                .isEqualTo("dumps-dumpsink");
+        assertThat(presigner.path("spec").path("template").path("spec").path("serviceAccountName").asText())
+                .isEqualTo("dumps-dumpsink-presigner");
+        JsonNode account = find(manifests, "ServiceAccount", "dumps-dumpsink-presigner").orElseThrow();
+        assertThat(account.path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText())
+                .isEqualTo("arn:aws:iam::1:role/reader");
+        assertThat(AgentConfig.from(loadRenderedConfig(manifests)).lifecycle().enabled())
+                .as("an operator manages the lifecycle").isFalse();
+    }
+
+    @Test
+    void anOlderExistingSecretWithOnlyAUserTokenStillGivesPeopleAReaderToken() throws Exception {
+        List<JsonNode> manifests = render(Map.of("presigner.existingSecret", "presigner-secrets"));
+        String hocon = find(manifests, "ConfigMap", "dumps-dumpsink").orElseThrow().path("data")
+                .path("dumpsink.conf").asText();
+        Config config = ConfigLoader.load(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.parseMap(Map.of(
+                "DUMPSINK_AGENT_TOKEN", "agent-token-0123456789abcdef",
+                "DUMPSINK_USER_TOKEN", "user-token-0123456789abcdef",
+                "DUMPSINK_S3_ACCESS_KEY", "minio-user", "DUMPSINK_S3_SECRET_KEY", "minio-password"))),
+                Map.of("NODE_NAME", "node-a"));
+        assertThat(PresignerConfig.from(config).access().tokens()).extracting(t -> t.id() + " " + t.token())
+                .containsExactly("agent agent-token-0123456789abcdef", "readers user-token-0123456789abcdef");
     }
 
     @Test

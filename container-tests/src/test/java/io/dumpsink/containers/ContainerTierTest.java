@@ -148,6 +148,7 @@ class ContainerTierTest {
         values.put("agent.httpPort", freePort());
         values.put("presigner.replicas", 1);
         values.put("presigner.port", freePort());
+        values.put("presigner.managementPort", freePort());
         values.put("presigner.service.port", servicePort);
         values.put("presigner.publicUrl", "http://127.0.0.1:" + servicePort);
         values.put("presigner.chat.webhookUrl", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook");

@@ -101,7 +101,7 @@ class WholeSystemTest {
                     presigner-url = "http://127.0.0.1:%d", presigner-token = "%s"
                   }
                   presigner {
-                    port = %d, public-url = "http://127.0.0.1:%d", tokens = ["%s"], link-secret = "%s"
+                    port = %d, management-port = 0, public-url = "http://127.0.0.1:%d", tokens = ["%s"], link-secret = "%s"
                     chat.webhook-url = "http://127.0.0.1:%d/hook"
                   }
                 }

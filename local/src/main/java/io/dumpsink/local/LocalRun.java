@@ -49,7 +49,8 @@ public final class LocalRun {
         Files.createDirectories(watch);
         EmbeddedS3 s3 = EmbeddedS3.start(base.resolve("s3"), Integer.getInteger("dumpsink.local.s3-port", 0));
         int presignerPort = Integer.getInteger("dumpsink.local.presigner-port", freePort());
-        String token = randomHex(24);
+        String token = randomHex(24); // people's (reader): printed below
+        String agentToken = randomHex(24); // the agent's: may only post upload events
 
         Map<String, Object> local = new HashMap<>();
         local.put("dumpsink.cluster", "local");
@@ -66,10 +67,13 @@ public final class LocalRun {
         local.put("dumpsink.agent.settle-time", "2s");
         local.put("dumpsink.agent.http-port", 0);
         local.put("dumpsink.agent.presigner-url", "http://127.0.0.1:" + presignerPort);
-        local.put("dumpsink.agent.presigner-token", token);
+        local.put("dumpsink.agent.presigner-token", agentToken);
         local.put("dumpsink.presigner.port", presignerPort);
+        local.put("dumpsink.presigner.management-port", 0);
         local.put("dumpsink.presigner.public-url", "http://127.0.0.1:" + presignerPort);
-        local.put("dumpsink.presigner.tokens", List.of(token));
+        local.put("dumpsink.presigner.access-tokens", List.of(
+                Map.of("id", "agent", "role", "agent", "token", agentToken),
+                Map.of("id", "people", "role", "reader", "token", token)));
         local.put("dumpsink.presigner.link-secret", randomHex(32));
 
         AgentApp agent;

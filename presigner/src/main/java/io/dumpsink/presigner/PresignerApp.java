@@ -90,4 +90,9 @@ public final class PresignerApp implements Launcher.Service {
     public int port() {
         return server.port();
     }
+
+    /** The port of probes and metrics. */
+    public int managementPort() {
+        return server.managementPort();
+    }
 }

@@ -13,6 +13,7 @@ import io.dumpsink.presigner.http.PresignerHttpServer;
 import io.dumpsink.presigner.http.StableLinkRoute;
 import io.dumpsink.presigner.index.DumpIndex;
 import io.dumpsink.presigner.index.DumpStore;
+import io.dumpsink.presigner.links.LinkAudit;
 import io.dumpsink.presigner.links.LinkPresigner;
 import io.dumpsink.presigner.links.StableLinks;
 import io.dumpsink.presigner.metrics.PresignerMetrics;
@@ -40,6 +41,7 @@ public final class PresignerModules {
         protected void configure() {
             bind(LinkPresigner.class);
             bind(StableLinks.class);
+            bind(LinkAudit.class);
         }
     }
 

@@ -69,7 +69,7 @@ class PresignerCephRgwTest {
         presigner = PresignerApp.create(ConfigLoader.load(ConfigFactory.parseMap(Map.of(
                 "dumpsink.s3.endpoint", ENDPOINT, "dumpsink.s3.bucket", bucket, "dumpsink.s3.path-style", true,
                 "dumpsink.s3.access-key", "AKIDEXAMPLE", "dumpsink.s3.secret-key", "SECRETEXAMPLEKEY",
-                "dumpsink.presigner.port", 0, "dumpsink.presigner.tokens", List.of(TOKEN))), Map.of()));
+                "dumpsink.presigner.port", 0, "dumpsink.presigner.management-port", 0, "dumpsink.presigner.tokens", List.of(TOKEN))), Map.of()));
         presigner.start();
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> link = http.send(HttpRequest.newBuilder(

@@ -40,7 +40,7 @@ class PresignerStartupTest {
                 "dumpsink.s3.path-style", true,
                 "dumpsink.s3.access-key", EmbeddedS3.ACCESS_KEY,
                 "dumpsink.s3.secret-key", secretKey,
-                "dumpsink.presigner.port", 0,
+                "dumpsink.presigner.port", 0, "dumpsink.presigner.management-port", 0,
                 "dumpsink.presigner.tokens", List.of("0123456789abcdef0123")), "test"), Map.of()));
     }
 

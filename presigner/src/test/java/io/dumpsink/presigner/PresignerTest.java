@@ -125,7 +125,7 @@ class PresignerTest {
     }
 
     private double metric(String sample) throws Exception {
-        return get("/metrics", null).body().lines().filter(line -> line.startsWith(sample + " "))
+        return managementGet("/metrics").body().lines().filter(line -> line.startsWith(sample + " "))
                 .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1))).findFirst().orElse(0);
     }
 
@@ -145,6 +145,7 @@ class PresignerTest {
         c.put("dumpsink.s3.access-key", EmbeddedS3.ACCESS_KEY);
         c.put("dumpsink.s3.secret-key", EmbeddedS3.SECRET_KEY);
         c.put("dumpsink.presigner.port", port);
+        c.put("dumpsink.presigner.management-port", 0);
         c.put("dumpsink.presigner.public-url", "http://127.0.0.1:" + port);
         c.put("dumpsink.presigner.tokens", java.util.List.of(TOKEN));
         c.put("dumpsink.presigner.link-secret", LINK_SECRET);
@@ -193,6 +194,12 @@ class PresignerTest {
             request.header("Authorization", authorization);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GET on the management port (probes and metrics). */
+    private HttpResponse<String> managementGet(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + presigner.managementPort() + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private byte[] download(String url) throws Exception {
@@ -389,7 +396,8 @@ class PresignerTest {
         assertThat(get("/api/v1/dumps?limit=0", "Bearer " + TOKEN).statusCode()).isEqualTo(400);
         assertThat(get("/api/v1/links", "Bearer " + TOKEN).statusCode()).isEqualTo(405);
         assertThat(get("/nothing-here", null).statusCode()).isEqualTo(404);
-        assertThat(get("/metrics", null).body()).doesNotContain("dumpsink_presigner_requests_total{route=\"api\",status=\"500\"}");
+        assertThat(managementGet("/metrics").body())
+                .doesNotContain("dumpsink_presigner_requests_total{route=\"api\",status=\"500\"}");
     }
 
     @Test
@@ -477,12 +485,16 @@ class PresignerTest {
     }
 
     @Test
-    void healthReadinessAndMetrics() throws Exception {
+    void healthReadinessOnBothPortsAndMetricsOnlyOnTheManagementPort() throws Exception {
         start();
         assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
         assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
+        assertThat(managementGet("/healthz").statusCode()).isEqualTo(200);
+        assertThat(managementGet("/readyz").statusCode()).isEqualTo(200);
         post("/api/v1/links", "{\"key\":\"" + KEY + "\"}", TOKEN);
-        assertThat(get("/metrics", null).body()).contains("dumpsink_presigner_links_signed_total 1");
+        assertThat(managementGet("/metrics").body()).contains("dumpsink_presigner_links_signed_total 1");
+        assertThat(get("/metrics", null).statusCode()).as("the Ingress routes to the API port").isEqualTo(404);
+        assertThat(managementGet("/api/v1/dumps").statusCode()).as("no API on the management port").isEqualTo(404);
     }
 
     @Test

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@code -2}, {@code -3}, ... while a manifest for a different file already holds the name. A manifest for this
  * very file (same device, inode, size and time) means an earlier run already stored it, for example when the agent
  * died between writing the manifest and deleting the file: then nothing is uploaded again, provided its object is
- * still there (a HEAD); if the object is gone, the file is shipped again under the next name.
+ * still there ({@link StoredObjects}); if the object is gone, the file is shipped again under the next name.
  *
  * <p>An object without a manifest is an earlier attempt that never finished; it is not a dump yet and its key may
  * be reused.
@@ -39,6 +39,7 @@ public final class DumpKeys {
     private static final int MAX_ATTEMPTS = 1_000;
 
     private final S3Client s3;
+    private final StoredObjects stored;
     private final String bucket;
     private final ClusterSettings cluster;
     private final boolean compressed;
@@ -78,8 +79,10 @@ public final class DumpKeys {
     }
 
     @Inject
-    DumpKeys(S3Client s3, S3Settings s3Settings, ClusterSettings cluster, UploadSettings upload) {
+    DumpKeys(S3Client s3, S3Settings s3Settings, ClusterSettings cluster, UploadSettings upload,
+            StoredObjects stored) {
         this.s3 = s3;
+        this.stored = stored;
         this.bucket = s3Settings.bucket();
         this.cluster = cluster;
         this.compressed = upload.compressed();
@@ -119,17 +122,7 @@ public final class DumpKeys {
     }
 
     private boolean objectExists(String key) {
-        try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false; // HEAD answers carry no error code: a bare 404
-            }
-            throw e;
-        }
+        return stored.size(key).isPresent();
     }
 
     /** Whether a manifest holds the name, and which (null when it cannot be read: then it is someone else's). */
@@ -144,6 +137,14 @@ public final class DumpKeys {
             return new Taken(false, null);
         } catch (IllegalArgumentException e) {
             return new Taken(true, null);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 403) {
+                // Credentials that may write dumps but not read objects (README: "S3 credentials"): the listing
+                // says whether the name is taken; whose manifest it is cannot be known, so it counts as another
+                // file's (at worst a dump stored just before a crash is shipped once more, under the next name).
+                return new Taken(stored.size(KeyLayout.manifestKey(key)).isPresent(), null);
+            }
+            throw e;
         }
     }
 }

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Writes a stored dump's manifest and proves both objects are in the bucket.
  *
- * <p>After success: {@code <key>.json} holds the manifest, and HEAD requests confirmed the dump object has the
+ * <p>After success: {@code <key>.json} holds the manifest, and listings confirmed the dump object has the
  * stored size and the manifest the written size; only now may the local file go. A heap dump whose histogram was read
  * also gets {@code <key>.histogram.json}, written before the manifest (the manifest is what makes a dump visible)
  * and verified the same way. After failure: the dump object exists but its manifest may not; calling again is
@@ -33,10 +33,13 @@ public final class ManifestRecorder {
     private final Path watchDir;
     private final String agentVersion;
 
+    private final StoredObjects stored;
+
     @Inject
     ManifestRecorder(S3Client s3, S3Settings s3Settings, ClusterSettings cluster,
-            io.dumpsink.agent.config.WatchSettings watch) {
+            io.dumpsink.agent.config.WatchSettings watch, StoredObjects stored) {
         this.s3 = s3;
+        this.stored = stored;
         this.bucket = s3Settings.bucket();
         this.cluster = cluster;
         this.watchDir = watch.watchDir();
@@ -71,7 +74,8 @@ public final class ManifestRecorder {
         String histogramKey = KeyLayout.histogramKey(key);
         s3.putObject(b -> b.bucket(bucket).key(histogramKey).contentType("application/json"),
                 RequestBody.fromBytes(json));
-        long size = s3.headObject(b -> b.bucket(bucket).key(histogramKey)).contentLength();
+        long size = stored.size(histogramKey).orElseThrow(() -> new IOException(
+                "verification failed key=" + histogramKey + " (no such object)"));
         if (size != json.length) {
             throw new IOException("verification failed key=" + histogramKey + " expectedSize=" + json.length
                     + " actualSize=" + size);
@@ -79,17 +83,20 @@ public final class ManifestRecorder {
     }
 
     /**
-     * HEADs the dump and its manifest; throws unless both exist, the dump with its recorded size and the manifest
-     * with {@code manifestBytes} (negative: any size, for a manifest an earlier run wrote).
+     * Looks up the dump and its manifest ({@link StoredObjects}: listed, not read); throws unless both exist, the
+     * dump with its recorded size and the manifest with {@code manifestBytes} (negative: any size, for a manifest an
+     * earlier run wrote).
      */
     public void verify(Manifest manifest, long manifestBytes) throws IOException {
-        long objectSize = s3.headObject(b -> b.bucket(bucket).key(manifest.key())).contentLength();
+        long objectSize = stored.size(manifest.key()).orElseThrow(() -> new IOException(
+                "verification failed key=" + manifest.key() + " (no such object)"));
         if (objectSize != manifest.storedSize()) {
             throw new IOException("verification failed key=" + manifest.key() + " expectedSize="
                     + manifest.storedSize() + " actualSize=" + objectSize);
         }
-        long manifestSize = s3.headObject(b -> b.bucket(bucket).key(KeyLayout.manifestKey(manifest.key())))
-                .contentLength();
+        String manifestKey = KeyLayout.manifestKey(manifest.key());
+        long manifestSize = stored.size(manifestKey).orElseThrow(() -> new IOException(
+                "verification failed key=" + manifestKey + " (no such object)"));
         if (manifestBytes >= 0 && manifestSize != manifestBytes) {
             throw new IOException("verification failed key=" + KeyLayout.manifestKey(manifest.key())
                     + " expectedSize=" + manifestBytes + " actualSize=" + manifestSize);

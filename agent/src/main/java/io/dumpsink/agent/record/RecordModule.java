@@ -8,5 +8,6 @@ public final class RecordModule extends AbstractModule {
     protected void configure() {
         bind(DumpKeys.class);
         bind(ManifestRecorder.class);
+        bind(StoredObjects.class);
     }
 }

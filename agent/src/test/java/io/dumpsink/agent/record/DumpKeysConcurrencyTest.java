@@ -61,7 +61,7 @@ class DumpKeysConcurrencyTest {
         s3.createBucket();
         DumpKeys keys = new DumpKeys(s3.client, s3.settings(), new ClusterSettings("c", "n"),
                 new UploadSettings(UploadSettings.Compression.ZSTD, 3, 1, 64 * 1024, UploadSettings.MIN_PART_SIZE, 1,
-                        new BufferBudget(64L << 20, 2, 1)));
+                        new BufferBudget(64L << 20, 2, 1)), new StoredObjects(s3.client, s3.settings()));
         Instant sameSecond = Instant.parse("2026-11-28T08:15:30Z");
         String plain = "c/n/ns/pod/2026-11-28/081530Z-a_b_x.hprof.zst";
         String second = "c/n/ns/pod/2026-11-28/081530Z-2-a_b_x.hprof.zst";

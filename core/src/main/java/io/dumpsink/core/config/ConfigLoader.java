@@ -42,7 +42,9 @@ public final class ConfigLoader {
      * that writes it elsewhere (the local run: a file) can turn this one block off without losing other lines.
      */
     public static final String EFFECTIVE_CONFIG_LOGGER = "io.dumpsink.config.effective";
-    private static final List<String> SECRET_WORDS = List.of("secret", "token", "password", "webhook", "access-key");
+    // "chat.routes": a list of objects whose webhook URLs are secrets; a list is one value here, masked whole.
+    private static final List<String> SECRET_WORDS = List.of("secret", "token", "password", "webhook", "access-key",
+            "chat.routes");
 
     private ConfigLoader() {
     }

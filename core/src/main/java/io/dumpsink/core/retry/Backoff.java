@@ -38,7 +38,9 @@ public record Backoff(Duration initial, Duration max) {
      */
     public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            // A HEAD answer has no body, so no error code: null, which Set.of(...).contains refuses with an NPE.
             if (t instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+                    && aws.awsErrorDetails().errorCode() != null
                     && TRANSIENT_ERROR_CODES.contains(aws.awsErrorDetails().errorCode())) {
                 // S3 can answer CompleteMultipartUpload with 200 and an error in the body: the code decides.
                 return true;

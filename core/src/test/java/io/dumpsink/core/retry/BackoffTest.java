@@ -30,6 +30,12 @@ class BackoffTest {
     }
 
     @Test
+    void aHeadAnswerWithoutAnErrorCodeIsJudgedByItsStatus() {
+        assertThat(Backoff.isTransient(s3(403, null))).as("HEAD refused: no body, no code").isFalse();
+        assertThat(Backoff.isTransient(s3(503, null))).isTrue();
+    }
+
+    @Test
     void retriesServerErrorsTimeoutsAndThrottlingButNoOtherHttpAnswer() {
         assertThat(IntStream.of(500, 502, 503, 504, 408, 429))
                 .allMatch(Backoff::isTransientStatus);

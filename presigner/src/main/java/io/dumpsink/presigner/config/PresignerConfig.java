@@ -7,13 +7,16 @@ import io.dumpsink.core.config.ConfigReader;
 import io.dumpsink.core.config.S3Settings;
 
 /** The presigner's whole configuration, read once and validated with every problem reported together. */
-public record PresignerConfig(S3Settings s3, PresignerSettings presigner, BrowseSettings browse) {
+public record PresignerConfig(S3Settings s3, PresignerSettings presigner, BrowseSettings browse,
+        ServerSettings server, AccessSettings access, StableLinkSettings stableLinks, ChatRoutes chatRoutes) {
 
     public static PresignerConfig from(Config config) {
         ConfigReader r = new ConfigReader(config);
         ClusterSettings.from(r); // validates the shared keys even though links do not need them
-        PresignerConfig result = new PresignerConfig(S3Settings.from(r), PresignerSettings.from(r),
-                BrowseSettings.from(r));
+        PresignerSettings presigner = PresignerSettings.from(r);
+        PresignerConfig result = new PresignerConfig(S3Settings.from(r), presigner, BrowseSettings.from(r),
+                ServerSettings.from(r), AccessSettings.from(r, config, presigner.tokens()), StableLinkSettings.from(r),
+                ChatRoutes.from(r, config, presigner.chat()));
         r.validate();
         return result;
     }
@@ -32,6 +35,10 @@ public record PresignerConfig(S3Settings s3, PresignerSettings presigner, Browse
             bind(PresignerSettings.class).toInstance(config.presigner());
             bind(PresignerSettings.ChatSettings.class).toInstance(config.presigner().chat());
             bind(BrowseSettings.class).toInstance(config.browse());
+            bind(ServerSettings.class).toInstance(config.server());
+            bind(AccessSettings.class).toInstance(config.access());
+            bind(StableLinkSettings.class).toInstance(config.stableLinks());
+            bind(ChatRoutes.class).toInstance(config.chatRoutes());
         }
     }
 }

@@ -3,13 +3,15 @@ package io.dumpsink.presigner.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
-import com.sun.net.httpserver.HttpExchange;
 import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.presigner.auth.Principal;
+import io.dumpsink.presigner.auth.Principal.Role;
 import io.dumpsink.presigner.auth.Tokens;
 import io.dumpsink.presigner.chat.ChatNotifier;
 import io.dumpsink.presigner.config.PresignerSettings;
 import io.dumpsink.presigner.index.DumpIndex;
 import io.dumpsink.presigner.index.DumpStore;
+import io.dumpsink.presigner.links.LinkAudit;
 import io.dumpsink.presigner.links.LinkPresigner;
 import io.dumpsink.presigner.links.LinkPresigner.PresignedLink;
 import io.dumpsink.presigner.metrics.PresignerMetrics;
@@ -33,10 +35,12 @@ public final class ApiRoutes {
     private final ChatNotifier chat;
     private final PresignerMetrics metrics;
     private final PresignerSettings settings;
+    private final LinkAudit audit;
 
     @Inject
-    ApiRoutes(Tokens tokens, DumpStore store, DumpIndex index, LinkPresigner presigner, ChatNotifier chat, PresignerMetrics metrics,
-            PresignerSettings settings) {
+    ApiRoutes(Tokens tokens, DumpStore store, DumpIndex index, LinkPresigner presigner, ChatNotifier chat,
+            PresignerMetrics metrics, PresignerSettings settings, LinkAudit audit) {
+        this.audit = audit;
         this.tokens = tokens;
         this.store = store;
         this.index = index;
@@ -46,30 +50,33 @@ public final class ApiRoutes {
         this.settings = settings;
     }
 
-    public void handle(HttpExchange exchange, String path) throws IOException {
-        if (!tokens.bearer(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"dumpsink\"");
-            throw new HttpError(401, "a valid bearer token is required");
-        }
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+    public void handle(Exchange exchange, String path) throws IOException {
+        Principal principal = tokens.bearer(exchange.requestHeader("Authorization")).orElseThrow(() -> {
+            exchange.setResponseHeader("WWW-Authenticate", "Bearer realm=\"dumpsink\"");
+            return new HttpError(401, "a valid bearer token is required");
+        });
+        String method = exchange.method().toUpperCase(Locale.ROOT);
         switch (path) {
             case "/api/v1/dumps" -> {
                 requireMethod(method, "GET");
-                listDumps(exchange);
+                requireRole(principal, Role.READER);
+                listDumps(exchange, principal);
             }
             case "/api/v1/links" -> {
                 requireMethod(method, "POST");
-                createLink(exchange);
+                requireRole(principal, Role.READER);
+                createLink(exchange, principal);
             }
             case "/api/v1/events/uploaded" -> {
                 requireMethod(method, "POST");
-                uploaded(exchange);
+                requireRole(principal, Role.AGENT);
+                uploaded(exchange, principal);
             }
             default -> throw new HttpError(404, "no such API");
         }
     }
 
-    private void listDumps(HttpExchange exchange) throws IOException {
+    private void listDumps(Exchange exchange, Principal principal) throws IOException {
         Map<String, String> query = Exchanges.query(exchange);
         int limit = settings.pageSize();
         if (query.containsKey("limit")) {
@@ -83,27 +90,33 @@ public final class ApiRoutes {
             }
         }
         DumpFilters filters = DumpFilters.from(query);
+        Optional<String> prefix = filters.query().prefix();
+        if (prefix.isPresent() && !principal.maySeePrefix(prefix.get())) {
+            throw new HttpError(404, "no such dump"); // as for a namespace that does not exist
+        }
         if (!index.loaded()) {
-            exchange.getResponseHeaders().set("Retry-After", "5");
+            exchange.setResponseHeader("Retry-After", "5");
             throw new HttpError(503, "the dump index is still loading (first listing of the bucket), retry shortly");
         }
-        ManifestPage page = ManifestPage.of(index, store, filters.query(), limit);
+        ManifestPage page = ManifestPage.of(index, store, filters.query(), limit, principal::maySeeKey);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("dumps", page.manifests());
         body.put("next", page.next().orElse(null));
         Exchanges.json(exchange, 200, body);
     }
 
-    private void createLink(HttpExchange exchange) throws IOException {
+    private void createLink(Exchange exchange, Principal principal) throws IOException {
         JsonNode body = Exchanges.jsonBody(exchange);
         String key = Exchanges.dumpKey(text(body, "key"));
         Duration ttl = body.hasNonNull("ttl") ? Exchanges.ttl(text(body, "ttl")) : settings.linkTtl();
         if (ttl.compareTo(settings.maxLinkTtl()) > 0) {
             throw new HttpError(400, "ttl over the maximum of " + settings.maxLinkTtl());
         }
-        Manifest manifest = store.manifest(key).orElseThrow(() -> new HttpError(404, "no such dump"));
+        Manifest manifest = visible(principal, key);
         PresignedLink link = presigner.presign(manifest.key(), ttl, io.dumpsink.core.layout.KeyLayout.fileName(key));
         metrics.linksSigned.inc();
+        audit.issued(LinkAudit.Via.API, principal.id(), "presigned", key, exchange.clientAddress(),
+                exchange.requestHeader("X-Forwarded-For"));
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("key", key);
         response.put("url", link.url().toString());
@@ -111,15 +124,30 @@ public final class ApiRoutes {
         Exchanges.json(exchange, 200, response);
     }
 
-    private void uploaded(HttpExchange exchange) throws IOException {
+    private void uploaded(Exchange exchange, Principal principal) throws IOException {
         JsonNode body = Exchanges.jsonBody(exchange);
         String key = Exchanges.dumpKey(text(body, "key"));
         // The message is built from the manifest in the bucket, not from the request: a token holder cannot make
         // the service post arbitrary text or links to chat.
-        Manifest manifest = store.manifest(key).orElseThrow(() -> new HttpError(404, "no such dump"));
+        Manifest manifest = visible(principal, key);
         ChatNotifier.Outcome outcome = chat.announce(manifest);
         IndexUpdates.uploaded(index, store, manifest);
         Exchanges.json(exchange, 202, Map.of("key", key, "chat", outcome.name().toLowerCase(Locale.ROOT)));
+    }
+
+    /** The dump's manifest, or 404 alike for a dump that does not exist and one this principal may not see. */
+    private Manifest visible(Principal principal, String key) {
+        if (!principal.maySeeKey(key)) {
+            throw new HttpError(404, "no such dump");
+        }
+        return store.manifest(key).orElseThrow(() -> new HttpError(404, "no such dump"));
+    }
+
+    private static void requireRole(Principal principal, Role role) {
+        if (!principal.may(role)) {
+            throw new HttpError(403, role == Role.AGENT ? "only an agent token may post upload events"
+                    : "this token may only post upload events (role agent); use a reader token");
+        }
     }
 
     private static String text(JsonNode body, String field) {

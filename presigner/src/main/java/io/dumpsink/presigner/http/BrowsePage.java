@@ -2,15 +2,16 @@ package io.dumpsink.presigner.http;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
-import com.sun.net.httpserver.HttpExchange;
 import io.dumpsink.core.config.S3Settings;
 import io.dumpsink.core.layout.KeyLayout;
 import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.presigner.auth.Principal;
 import io.dumpsink.presigner.auth.Tokens;
 import io.dumpsink.presigner.config.BrowseSettings;
 import io.dumpsink.presigner.config.PresignerSettings;
 import io.dumpsink.presigner.index.DumpIndex;
 import io.dumpsink.presigner.index.DumpStore;
+import io.dumpsink.presigner.links.LinkAudit;
 import io.dumpsink.presigner.links.LinkPresigner;
 import io.dumpsink.presigner.links.StableLinks;
 import io.dumpsink.presigner.metrics.PresignerMetrics;
@@ -49,6 +50,8 @@ public final class BrowsePage {
 
     private final Tokens tokens;
     private final DumpStore store;
+    private final StableLinks stableLinks;
+    private final LinkAudit audit;
     private final FrontPage front;
     private final TreePage tree;
     private final DumpPage dump;
@@ -56,9 +59,12 @@ public final class BrowsePage {
 
     @Inject
     BrowsePage(Tokens tokens, DumpStore store, DumpIndex index, StableLinks stableLinks, LinkPresigner presigner,
-            PresignerMetrics metrics, PresignerSettings settings, S3Settings s3, BrowseSettings browse) {
+            PresignerMetrics metrics, PresignerSettings settings, S3Settings s3, BrowseSettings browse,
+            LinkAudit audit) {
         this.tokens = tokens;
         this.store = store;
+        this.stableLinks = stableLinks;
+        this.audit = audit;
         this.front = new FrontPage(index, store, settings.pageSize());
         this.tree = new TreePage(store);
         this.dump = new DumpPage(new DumpPage.Commands(s3.bucket(), settings.s3PublicEndpoint().or(s3::endpoint)),
@@ -73,12 +79,15 @@ public final class BrowsePage {
     }
 
     /** Serves every browse path; {@code path} is the raw, already checked request path. */
-    public void handle(HttpExchange exchange, String path) throws IOException {
-        if (!tokens.browse(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"dumpsink\", charset=\"UTF-8\"");
-            throw new HttpError(401, "log in with any user name and a token as password");
+    public void handle(Exchange exchange, String path) throws IOException {
+        Principal principal = tokens.browse(exchange.requestHeader("Authorization")).orElseThrow(() -> {
+            exchange.setResponseHeader("WWW-Authenticate", "Basic realm=\"dumpsink\", charset=\"UTF-8\"");
+            return new HttpError(401, "log in with any user name and a token as password");
+        });
+        if (!principal.may(Principal.Role.READER)) {
+            throw new HttpError(403, "this token may only post upload events (role agent); log in with a reader token");
         }
-        String method = exchange.getRequestMethod();
+        String method = exchange.method();
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             throw new HttpError(405, "use GET");
         }
@@ -87,12 +96,12 @@ public final class BrowsePage {
             if (params.containsKey("prefix")) {
                 // Links from before the front page existed: the tree lives at /browse now.
                 String prefix = Exchanges.prefix(params.get("prefix"));
-                exchange.getResponseHeaders().set("Location", "/browse?prefix=" + Html.url(prefix));
+                exchange.setResponseHeader("Location", "/browse?prefix=" + Html.url(prefix));
                 Exchanges.send(exchange, 301, "text/plain", new byte[0]);
                 return;
             }
             try {
-                front.handle(exchange, params);
+                front.handle(exchange, params, principal);
             } catch (HttpError e) {
                 if (e.status() != 400) {
                     throw e;
@@ -100,20 +109,27 @@ public final class BrowsePage {
                 badFilter(exchange, e.getMessage());
             }
         } else if (path.equals("/browse")) {
-            tree.handle(exchange, Exchanges.prefix(params.get("prefix")));
+            tree.handle(exchange, Exchanges.prefix(params.get("prefix")), principal);
         } else if (path.equals("/style.css")) {
             stylesheet(exchange);
         } else if (path.startsWith("/dumps/")) {
-            dump.handle(exchange, manifest(path.substring("/dumps/".length())));
+            Manifest m = manifest(path.substring("/dumps/".length()), principal);
+            // The page carries a download link to the stored object and, when on, the stable link.
+            audit.issued(LinkAudit.Via.BROWSE, principal.id(), stableLinks.enabled() ? "stable" : "presigned", m.key(),
+                    exchange.clientAddress(), exchange.requestHeader("X-Forwarded-For"));
+            dump.handle(exchange, m);
         } else if (path.startsWith("/download/")) {
-            original.handle(exchange, manifest(path.substring("/download/".length())));
+            Manifest m = manifest(path.substring("/download/".length()), principal);
+            audit.issued(LinkAudit.Via.BROWSE, principal.id(), "original", m.key(), exchange.clientAddress(),
+                    exchange.requestHeader("X-Forwarded-For"));
+            original.handle(exchange, m);
         } else {
             throw new HttpError(404, "not found");
         }
     }
 
     /** A person who typed a bad filter gets a page that says so, with a way back, rather than JSON. */
-    private static void badFilter(HttpExchange exchange, String message) throws IOException {
+    private static void badFilter(Exchange exchange, String message) throws IOException {
         StringBuilder html = Html.start("Bad filter");
         html.append("<h1>Bad filter</h1><p class=\"notice bad\">").append(Html.escape(message))
                 .append("</p><p><a href=\"/\">All dumps, newest first</a></p>");
@@ -128,21 +144,19 @@ public final class BrowsePage {
                 || path.startsWith("/download/");
     }
 
-    private Manifest manifest(String key) {
-        return store.manifest(Exchanges.dumpKey(key)).orElseThrow(() -> new HttpError(404, "no such dump"));
+    /** The dump's manifest; 404 alike for a dump that does not exist and one this principal may not see. */
+    private Manifest manifest(String key, Principal principal) {
+        String dumpKey = Exchanges.dumpKey(key);
+        if (!principal.maySeeKey(dumpKey)) {
+            throw new HttpError(404, "no such dump");
+        }
+        return store.manifest(dumpKey).orElseThrow(() -> new HttpError(404, "no such dump"));
     }
 
-    private static void stylesheet(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/css; charset=utf-8");
-        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    private static void stylesheet(Exchange exchange) {
+        exchange.setResponseHeader("X-Content-Type-Options", "nosniff");
         // Private: it sits behind the browse page's password. Its URL changes with its content.
-        exchange.getResponseHeaders().set("Cache-Control", "private, max-age=31536000, immutable");
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(200, head ? -1 : CSS.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(CSS);
-            }
-        }
+        exchange.setResponseHeader("Cache-Control", "private, max-age=31536000, immutable");
+        exchange.send(200, "text/css; charset=utf-8", CSS); // not Exchanges.send: that says no-store
     }
 }

@@ -1,6 +1,5 @@
 package io.dumpsink.presigner.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.dumpsink.core.manifest.HeapSummary;
 import io.dumpsink.core.manifest.Manifest;
 import java.io.IOException;
@@ -31,7 +30,7 @@ final class DumpPage {
         this.stableLink = stableLink;
     }
 
-    void handle(HttpExchange exchange, Manifest m) throws IOException {
+    void handle(Exchange exchange, Manifest m) throws IOException {
         String originalName = OriginalDownload.originalName(m);
         boolean zstd = OriginalDownload.isZstd(m);
         StringBuilder html = Html.start(m.namespace() + "/" + m.pod() + ": " + originalName);

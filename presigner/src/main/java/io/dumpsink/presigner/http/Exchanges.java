@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.sun.net.httpserver.HttpExchange;
 import io.dumpsink.core.layout.KeyLayout;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,8 +28,8 @@ public final class Exchanges {
     }
 
     /** Query parameters; a parameter given twice, or badly encoded, is a 400. */
-    public static Map<String, String> query(HttpExchange exchange) {
-        String raw = exchange.getRequestURI().getRawQuery();
+    public static Map<String, String> query(Exchange exchange) {
+        String raw = exchange.rawQuery();
         Map<String, String> params = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
             return params;
@@ -55,8 +53,8 @@ public final class Exchanges {
     }
 
     /** The request body as JSON, at most 64 KiB (413 beyond), an object (400 otherwise). */
-    public static JsonNode jsonBody(HttpExchange exchange) throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    public static JsonNode jsonBody(Exchange exchange) throws IOException {
+        String length = exchange.requestHeader("Content-Length");
         if (length != null) {
             try {
                 if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
@@ -67,7 +65,7 @@ public final class Exchanges {
             }
         }
         byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
+        try (InputStream in = exchange.requestBody()) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
                 throw tooLarge(exchange);
@@ -89,8 +87,8 @@ public final class Exchanges {
      * gets the answer instead of a connection reset; then the connection is closed. Bounded: a client sending
      * megabytes gets the reset.
      */
-    private static HttpError tooLarge(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
+    private static HttpError tooLarge(Exchange exchange) throws IOException {
+        try (InputStream in = exchange.requestBody()) {
             long drained = 0;
             byte[] scratch = new byte[16 * 1024];
             int n;
@@ -98,7 +96,7 @@ public final class Exchanges {
                 drained += n;
             }
         }
-        exchange.getResponseHeaders().set("Connection", "close");
+        exchange.setResponseHeader("Connection", "close");
         return new HttpError(413, "request body over " + MAX_BODY_BYTES + " bytes");
     }
 
@@ -138,20 +136,13 @@ public final class Exchanges {
         };
     }
 
-    public static void json(HttpExchange exchange, int status, Object body) throws IOException {
+    public static void json(Exchange exchange, int status, Object body) throws IOException {
         send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
     }
 
-    public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
-        if (!head && body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+    public static void send(Exchange exchange, int status, String contentType, byte[] body) {
+        exchange.setResponseHeader("X-Content-Type-Options", "nosniff");
+        exchange.setResponseHeader("Cache-Control", "no-store");
+        exchange.send(status, contentType, body);
     }
 }

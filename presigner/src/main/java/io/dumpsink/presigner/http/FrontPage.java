@@ -1,8 +1,8 @@
 package io.dumpsink.presigner.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.dumpsink.core.manifest.HeapSummary;
 import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.presigner.auth.Principal;
 import io.dumpsink.presigner.index.DumpIndex;
 import io.dumpsink.presigner.index.DumpStore;
 import java.io.IOException;
@@ -26,16 +26,20 @@ final class FrontPage {
         this.pageSize = pageSize;
     }
 
-    void handle(HttpExchange exchange, Map<String, String> params) throws IOException {
+    void handle(Exchange exchange, Map<String, String> params, Principal principal) throws IOException {
         DumpFilters filters = DumpFilters.from(params);
-        ManifestPage page = ManifestPage.of(index, store, filters.query(), pageSize);
+        Optional<String> prefix = filters.query().prefix();
+        if (prefix.isPresent() && !principal.maySeePrefix(prefix.get())) {
+            throw new HttpError(404, "not found"); // as for a namespace that does not exist
+        }
+        ManifestPage page = ManifestPage.of(index, store, filters.query(), pageSize, principal::maySeeKey);
         StringBuilder html = Html.start("Newest dumps");
         html.append("<h1>Newest dumps</h1>");
         if (!index.loaded()) {
             html.append("<p class=\"notice\" role=\"status\">The index is still loading (the first listing of the "
                     + "bucket): ").append(index.size()).append(" dumps so far. Reload in a few seconds for all.</p>");
         }
-        form(html, filters);
+        form(html, filters, principal);
         if (page.manifests().isEmpty()) {
             html.append("<p>").append(filters.any() || filters.query().after().isPresent()
                     ? "No dumps match these filters." : "No dumps stored yet.").append("</p>");
@@ -50,17 +54,21 @@ final class FrontPage {
             html.append("<a rel=\"next\" href=\"").append(Html.escape(link(filters, page.next())))
                     .append("\">Older dumps →</a>");
         }
-        html.append("</nav><p class=\"muted\">").append(index.size()).append(" dumps indexed");
-        index.lastListing().ifPresent(t -> html.append("; bucket last listed ").append(Html.time(t)).append(" UTC"));
+        html.append("</nav><p class=\"muted\">");
+        if (principal.unrestricted()) { // a scoped reader learns nothing of other namespaces, not even a count
+            html.append(index.size()).append(" dumps indexed; ");
+        }
+        html.append("index of the bucket");
+        index.lastListing().ifPresent(t -> html.append(" last listed ").append(Html.time(t)).append(" UTC"));
         html.append(". Times are UTC, when the dump was stored.</p>");
         Html.send(exchange, html);
     }
 
-    private void form(StringBuilder html, DumpFilters f) {
+    private void form(StringBuilder html, DumpFilters f, Principal principal) {
         html.append("<form class=\"filters\" method=\"get\" action=\"/\" role=\"search\">")
                 .append(field("namespace", "Namespace", "text", f.namespace(), " list=\"namespaces\""))
                 .append("<datalist id=\"namespaces\">");
-        for (String namespace : index.namespaces()) {
+        for (String namespace : index.namespaces().stream().filter(principal::maySee).toList()) {
             html.append("<option value=\"").append(Html.escape(namespace)).append("\">");
         }
         html.append("</datalist>")

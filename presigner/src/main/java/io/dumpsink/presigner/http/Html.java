@@ -1,6 +1,5 @@
 package io.dumpsink.presigner.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.dumpsink.presigner.chat.ChatMessages;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -34,7 +33,7 @@ final class Html {
         return html;
     }
 
-    static void send(HttpExchange exchange, StringBuilder html) throws IOException {
+    static void send(Exchange exchange, StringBuilder html) throws IOException {
         html.append("</main></body></html>");
         Exchanges.send(exchange, 200, "text/html; charset=utf-8", html.toString().getBytes(StandardCharsets.UTF_8));
     }

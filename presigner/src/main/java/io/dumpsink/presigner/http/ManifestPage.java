@@ -6,6 +6,7 @@ import io.dumpsink.presigner.index.DumpStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -15,8 +16,9 @@ import java.util.stream.Collectors;
  */
 record ManifestPage(List<Manifest> manifests, Optional<String> next) {
 
-    static ManifestPage of(DumpIndex index, DumpStore store, DumpIndex.Query query, int limit) {
-        DumpIndex.Page page = index.query(query, limit);
+    static ManifestPage of(DumpIndex index, DumpStore store, DumpIndex.Query query, int limit,
+            Predicate<String> visible) {
+        DumpIndex.Page page = index.query(query, limit, visible);
         List<String> keys = page.entries().stream().map(DumpIndex.Entry::key).toList();
         List<Manifest> manifests = store.manifests(keys);
         if (manifests.size() < keys.size()) {

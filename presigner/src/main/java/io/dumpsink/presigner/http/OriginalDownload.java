@@ -1,7 +1,6 @@
 package io.dumpsink.presigner.http;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
-import com.sun.net.httpserver.HttpExchange;
 import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.presigner.index.DumpStore;
 import java.io.IOException;
@@ -34,8 +33,8 @@ public final class OriginalDownload {
     private static final Logger log = LoggerFactory.getLogger(OriginalDownload.class);
     private static final int BUFFER = 256 * 1024;
     /**
-     * A download holds an HTTP thread for its whole length (the server has {@code max(4, 2 × cores)}): at most
-     * half of them stream at once, so the API and the agents' upload events are still answered.
+     * A download holds an API thread for its whole length ({@code server.threads}, 8 by default): at most one per
+     * core stream at once, so the API and the agents' upload events are still answered.
      */
     public static final int MAX_CONCURRENT = Math.max(1, Runtime.getRuntime().availableProcessors());
     private final DumpStore store;
@@ -69,21 +68,18 @@ public final class OriginalDownload {
         return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
     }
 
-    void handle(HttpExchange exchange, Manifest m) throws IOException {
-        var headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", "application/octet-stream");
-        headers.set("Content-Disposition", contentDisposition(originalName(m)));
-        headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("Cache-Control", "no-store");
+    void handle(Exchange exchange, Manifest m) throws IOException {
+        exchange.setResponseHeader("Content-Disposition", contentDisposition(originalName(m)));
+        exchange.setResponseHeader("X-Content-Type-Options", "nosniff");
+        exchange.setResponseHeader("Cache-Control", "no-store");
         long length = m.originalSize();
-        if ("HEAD".equals(exchange.getRequestMethod())) {
-            headers.set("Content-Length", Long.toString(length));
-            exchange.sendResponseHeaders(200, -1);
+        if ("HEAD".equals(exchange.method())) {
+            exchange.setResponseHeader("Content-Length", Long.toString(length));
+            exchange.stream(200, "application/octet-stream", out -> { });
             return;
         }
         if (!streams.tryAcquire()) {
-            headers.remove("Content-Disposition");
-            headers.set("Retry-After", "30");
+            exchange.setResponseHeader("Retry-After", "30");
             throw new HttpError(503, MAX_CONCURRENT + " downloads of original files are in progress; try again in a "
                     + "minute, or take the stored .zst link (served by object storage)");
         }
@@ -94,20 +90,32 @@ public final class OriginalDownload {
         }
     }
 
-    private void stream(HttpExchange exchange, Manifest m, long length) throws IOException {
+    private void stream(Exchange exchange, Manifest m, long length) throws IOException {
         ResponseInputStream<GetObjectResponse> object;
         try {
             object = store.open(m.key());
         } catch (NoSuchKeyException e) {
-            exchange.getResponseHeaders().remove("Content-Disposition");
             throw new HttpError(404, "the stored object of this dump is gone (expired?)");
         }
         long started = System.nanoTime();
         try (object; InputStream in = isZstd(m) ? new ZstdInputStreamNoFinalizer(object) : object) {
-            // 0 would mean chunked to the JDK server; an empty original has no body.
-            exchange.sendResponseHeaders(200, length == 0 ? -1 : length);
+            // A fixed length: a body cut short is a failed download to every client, never a whole-looking file.
+            exchange.setResponseHeader("Content-Length", Long.toString(length));
+            exchange.stream(200, "application/octet-stream", out -> {
+                long total = copyVerified(in, out, m, length);
+                log.info("Original downloaded key={} bytes={} ms={}", m.key(), total,
+                        (System.nanoTime() - started) / 1_000_000);
+            });
+        }
+    }
+
+    /**
+     * Copies the decompressed object to {@code out}, holding the last buffer back until the size and SHA-256 are
+     * known to match the manifest; otherwise throws, and the exchange cuts the connection with the body unfinished.
+     */
+    private static long copyVerified(InputStream in, OutputStream out, Manifest m, long length) throws IOException {
+        try {
             MessageDigest sha = sha256();
-            OutputStream out = exchange.getResponseBody();
             byte[] current = new byte[BUFFER];
             byte[] held = new byte[BUFFER];
             int heldLength = 0;
@@ -116,7 +124,7 @@ public final class OriginalDownload {
             while ((n = in.readNBytes(current, 0, BUFFER)) > 0) {
                 total += n;
                 if (total > length) {
-                    abort(exchange, m, "the object decompresses to more than the manifest's " + length + " bytes");
+                    throw aborted(m, "the object decompresses to more than the manifest's " + length + " bytes");
                 }
                 sha.update(current, 0, n);
                 if (heldLength > 0) {
@@ -129,27 +137,24 @@ public final class OriginalDownload {
             }
             String actual = HexFormat.of().formatHex(sha.digest());
             if (total != length) {
-                abort(exchange, m, "the object decompresses to " + total + " bytes, the manifest says " + length);
+                throw aborted(m, "the object decompresses to " + total + " bytes, the manifest says " + length);
             }
             if (!actual.equalsIgnoreCase(String.valueOf(m.sha256()))) {
-                abort(exchange, m, "sha256 " + actual + " does not match the manifest's " + m.sha256());
+                throw aborted(m, "sha256 " + actual + " does not match the manifest's " + m.sha256());
             }
             if (heldLength > 0) {
                 out.write(held, 0, heldLength);
             }
-            out.close();
-            log.info("Original downloaded key={} bytes={} ms={}", m.key(), total,
-                    (System.nanoTime() - started) / 1_000_000);
+            return total;
         } catch (SdkException | com.github.luben.zstd.ZstdIOException e) {
-            abort(exchange, m, "reading the stored object failed: " + e);
+            throw aborted(m, "reading the stored object failed: " + e);
         }
     }
 
-    /** Closes the connection with the body unfinished: the client sees a failed download, never a whole one. */
-    private static void abort(HttpExchange exchange, Manifest m, String reason) throws IOException {
+    /** The failure that makes the exchange close the connection with the body unfinished. */
+    private static IOException aborted(Manifest m, String reason) {
         log.error("Original download aborted, the client gets a failed download key={} reason=\"{}\"", m.key(), reason);
-        exchange.close();
-        throw new IOException("download of " + m.key() + " aborted: " + reason);
+        return new IOException("download of " + m.key() + " aborted: " + reason);
     }
 
     private static MessageDigest sha256() {

@@ -1,7 +1,7 @@
 package io.dumpsink.presigner.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.dumpsink.core.manifest.Manifest;
+import io.dumpsink.presigner.auth.Principal;
 import io.dumpsink.presigner.index.DumpStore;
 import java.io.IOException;
 
@@ -17,11 +17,14 @@ final class TreePage {
         this.store = store;
     }
 
-    void handle(HttpExchange exchange, String prefix) throws IOException {
+    void handle(Exchange exchange, String prefix, Principal principal) throws IOException {
         if (!prefix.isEmpty() && !prefix.endsWith("/")) {
             throw new HttpError(400, "prefix must end with '/'");
         }
-        DumpStore.Folder folder = store.folder(prefix);
+        if (!principal.maySeePrefix(prefix)) {
+            throw new HttpError(404, "not found"); // as for a namespace that does not exist
+        }
+        DumpStore.Folder folder = visible(store.folder(prefix), principal);
         int depth = prefix.isEmpty() ? 0 : prefix.split("/").length;
         StringBuilder html = Html.start(prefix.isEmpty() ? "Browse by folder" : prefix);
         html.append("<h1>Browse by folder</h1><nav aria-label=\"breadcrumb\" class=\"crumbs\">");
@@ -63,5 +66,14 @@ final class TreePage {
             html.append(" / <a href=\"/browse?prefix=").append(Html.escape(Html.url(path.toString()))).append("\">")
                     .append(Html.escape(part)).append("</a>");
         }
+    }
+
+    /** The folder as this principal may see it: namespaces and dumps of other namespaces left out. */
+    private static DumpStore.Folder visible(DumpStore.Folder folder, Principal principal) {
+        if (principal.unrestricted()) {
+            return folder;
+        }
+        return new DumpStore.Folder(folder.folders().stream().filter(principal::maySeePrefix).toList(),
+                folder.dumps().stream().filter(m -> principal.maySeeKey(m.key())).toList());
     }
 }

@@ -336,8 +336,16 @@ public final class DumpIndex {
      * namespace level) read entries that are not shown.
      */
     public Page query(Query query, int limit) {
+        return query(query, limit, key -> true);
+    }
+
+    /**
+     * As {@link #query(Query, int)}, over the dumps whose key {@code visible} accepts only (a scoped token's
+     * namespaces): filtered before paging, so pages stay full and cursors name visible dumps only.
+     */
+    public Page query(Query query, int limit, Predicate<String> visible) {
         NavigableSet<Entry> set = all;
-        Predicate<Entry> filter = e -> true;
+        Predicate<Entry> filter = e -> visible.test(e.key());
         Optional<String> prefix = query.prefix().filter(p -> !p.isEmpty());
         if (prefix.isPresent()) {
             String[] parts = prefix.get().split("/", -1);

@@ -16,6 +16,9 @@ public final class PresignerMetrics {
             .help("HTTP request duration").labelNames("route").register(registry);
     public final Counter linksSigned = Counter.builder().name("dumpsink_presigner_links_signed_total")
             .help("Presigned URLs handed out (API, stable-link redirects, browse page)").register(registry);
+    public final Counter linkAudit = Counter.builder().name("dumpsink_presigner_link_audit_total")
+            .help("Audited link events: issued (api, browse, chat) and used (stable-link clicks)")
+            .labelNames("event", "via").register(registry);
     public final Counter chatPosts = Counter.builder().name("dumpsink_presigner_chat_posts_total")
             .help("Webhook posts by result").labelNames("result").register(registry);
 

@@ -92,6 +92,7 @@ final class BrowseFixture implements AutoCloseable {
         c.put("dumpsink.s3.access-key", EmbeddedS3.ACCESS_KEY);
         c.put("dumpsink.s3.secret-key", EmbeddedS3.SECRET_KEY);
         c.put("dumpsink.presigner.port", port);
+        c.put("dumpsink.presigner.management-port", 0);
         c.put("dumpsink.presigner.public-url", "http://127.0.0.1:" + port);
         c.put("dumpsink.presigner.tokens", List.of(TOKEN));
         c.put("dumpsink.presigner.link-secret", "s".repeat(40));

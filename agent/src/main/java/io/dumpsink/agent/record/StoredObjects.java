@@ -1,0 +1,41 @@
+package io.dumpsink.agent.record;
+
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import io.dumpsink.core.config.S3Settings;
+import java.util.OptionalLong;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Whether an object is in the bucket, and its size, without reading it: a ListObjectsV2 on the exact key, not a
+ * HEAD. In AWS IAM, HEAD needs s3:GetObject, the right to download the dump; listing needs only s3:ListBucket. So
+ * the agent's credentials can write dumps and check them without being able to read one back (README: "S3
+ * credentials").
+ *
+ * <p>The key itself sorts before every longer key it is a prefix of, so one entry is enough. Listings are strongly
+ * consistent in S3 since 2020, in MinIO and in Ceph RGW.
+ */
+@Singleton
+public final class StoredObjects {
+    private final S3Client s3;
+    private final String bucket;
+
+    @Inject
+    StoredObjects(S3Client s3, S3Settings settings) {
+        this.s3 = s3;
+        this.bucket = settings.bucket();
+    }
+
+    /** The object's size, or empty when there is no object under exactly this key. */
+    public OptionalLong size(String key) {
+        ListObjectsV2Response listing = s3.listObjectsV2(b -> b.bucket(bucket).prefix(key).maxKeys(1));
+        for (S3Object object : listing.contents()) {
+            if (object.key().equals(key)) {
+                return OptionalLong.of(object.size());
+            }
+        }
+        return OptionalLong.empty();
+    }
+}
