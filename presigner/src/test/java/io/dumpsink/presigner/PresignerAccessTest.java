@@ -281,6 +281,8 @@ class PresignerAccessTest {
             assertThat(audit).containsExactly(
                     "INFO io.dumpsink.presigner.audit Link issued via=api by=shop-team kind=presigned key=" + SHOP_KEY
                             + " client=127.0.0.1 forwardedFor=-",
+                    "INFO io.dumpsink.presigner.audit Link issued via=api by=shop-team kind=stable key=" + SHOP_KEY
+                            + " client=127.0.0.1 forwardedFor=-",
                     "INFO io.dumpsink.presigner.audit Link issued via=browse by=people kind=stable key=" + SHOP_KEY
                             + " client=127.0.0.1 forwardedFor=-",
                     "INFO io.dumpsink.presigner.audit Link used via=stable-link by=stable-link result=redirected key="
@@ -288,7 +290,7 @@ class PresignerAccessTest {
                     "INFO io.dumpsink.presigner.audit Link used via=stable-link by=stable-link result=invalid key="
                             + SHOP_KEY + " client=127.0.0.1 forwardedFor=-");
             assertThat(logs.lines()).noneMatch(l -> l.contains(SHOP) || l.contains(READER) || l.contains(AGENT));
-            assertThat(metric("dumpsink_presigner_link_audit_total{event=\"issued\",via=\"api\"}")).isEqualTo(1);
+            assertThat(metric("dumpsink_presigner_link_audit_total{event=\"issued\",via=\"api\"}")).isEqualTo(2);
             assertThat(metric("dumpsink_presigner_link_audit_total{event=\"issued\",via=\"browse\"}")).isEqualTo(1);
             assertThat(metric("dumpsink_presigner_link_audit_total{event=\"used\",via=\"stable-link\"}"))
                     .isEqualTo(2);

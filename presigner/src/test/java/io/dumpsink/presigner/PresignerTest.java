@@ -218,6 +218,13 @@ class PresignerTest {
         assertThat(Instant.parse(body.get("expiresAt").asText()))
                 .isBetween(Instant.now().plusSeconds(14 * 60), Instant.now().plusSeconds(16 * 60));
         assertThat(download(body.get("url").asText())).isEqualTo(DUMP);
+        // With stable links on, the answer also carries the link for chat (what `dumpsink link --presigner` prints).
+        String stable = body.get("stableUrl").asText();
+        assertThat(stable).startsWith("http://127.0.0.1:").contains("/d/" + KEY + "?sig=").contains("&t=");
+        HttpResponse<String> click = http.send(HttpRequest.newBuilder(URI.create(stable)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(click.statusCode()).isEqualTo(302);
+        assertThat(download(click.headers().firstValue("Location").orElseThrow())).isEqualTo(DUMP);
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.dumpsink.presigner.index.DumpStore;
 import io.dumpsink.presigner.links.LinkAudit;
 import io.dumpsink.presigner.links.LinkPresigner;
 import io.dumpsink.presigner.links.LinkPresigner.PresignedLink;
+import io.dumpsink.presigner.links.StableLinks;
 import io.dumpsink.presigner.metrics.PresignerMetrics;
 import java.io.IOException;
 import java.time.Duration;
@@ -36,11 +37,13 @@ public final class ApiRoutes {
     private final PresignerMetrics metrics;
     private final PresignerSettings settings;
     private final LinkAudit audit;
+    private final StableLinks stableLinks;
 
     @Inject
     ApiRoutes(Tokens tokens, DumpStore store, DumpIndex index, LinkPresigner presigner, ChatNotifier chat,
-            PresignerMetrics metrics, PresignerSettings settings, LinkAudit audit) {
+            PresignerMetrics metrics, PresignerSettings settings, LinkAudit audit, StableLinks stableLinks) {
         this.audit = audit;
+        this.stableLinks = stableLinks;
         this.tokens = tokens;
         this.store = store;
         this.index = index;
@@ -121,6 +124,13 @@ public final class ApiRoutes {
         response.put("key", key);
         response.put("url", link.url().toString());
         response.put("expiresAt", link.expiresAt().toString());
+        // The link for chat or a ticket: it re-presigns on every click (until stable-link-max-age).
+        Optional<java.net.URI> stable = stableLinks.linkFor(manifest.key());
+        if (stable.isPresent()) {
+            audit.issued(LinkAudit.Via.API, principal.id(), "stable", key, exchange.clientAddress(),
+                    exchange.requestHeader("X-Forwarded-For"));
+            response.put("stableUrl", stable.get().toString());
+        }
         Exchanges.json(exchange, 200, response);
     }
 
