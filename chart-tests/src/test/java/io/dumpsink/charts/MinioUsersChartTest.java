@@ -7,6 +7,7 @@ import static io.dumpsink.charts.ChartTest.env;
 import static io.dumpsink.charts.ChartTest.find;
 import static io.dumpsink.charts.ChartTest.loadRenderedConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -270,6 +271,15 @@ class MinioUsersChartTest {
         assertThat(secretRef(agent, "DUMPSINK_S3_ACCESS_KEY")).isEqualTo("agent-s3/access-key");
         JsonNode presigner = container(find(manifests, "Deployment", "dumps-dumpsink-presigner").orElseThrow());
         assertThat(secretRef(presigner, "DUMPSINK_S3_ACCESS_KEY")).isEqualTo(USERS_SECRET + "/presigner-access-key");
+    }
+
+    @Test
+    void schemaRejectsMisspelledOrWrongMinioUsersValues() {
+        assertThatThrownBy(() -> ChartTest.render(Map.of("minio.users.enabeld", false))).hasMessageContaining("enabeld");
+        assertThatThrownBy(() -> ChartTest.render(Map.of("minio.users.timeoutSeconds", 5)))
+                .hasMessageContaining("timeoutSeconds");
+        assertThatThrownBy(() -> ChartTest.render(Map.of("minio.users.image.tag", "")))
+                .hasMessageContaining("tag");
     }
 
     @Test
