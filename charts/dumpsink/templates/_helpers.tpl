@@ -71,6 +71,8 @@ app.kubernetes.io/component: {{ .component }}
 {{- $name = include "dumpsink.fullname" . -}}{{- $idKey = printf "%s-s3-access-key" .component -}}{{- $secretKey = printf "%s-s3-secret-key" .component -}}
 {{- else if .Values.s3.existingSecret -}}
 {{- $name = .Values.s3.existingSecret -}}{{- $idKey = "access-key" -}}{{- $secretKey = "secret-key" -}}
+{{- else if include "dumpsink.minioUsers" . -}}
+{{- $name = printf "%s-minio-users" (include "dumpsink.fullname" .) -}}{{- $idKey = printf "%s-access-key" .component -}}{{- $secretKey = printf "%s-secret-key" .component -}}
 {{- else if and .Values.minio.enabled (not .Values.s3.endpoint) -}}
 {{- $name = default (printf "%s-minio" .Release.Name) .Values.minio.existingSecret -}}{{- $idKey = "root-user" -}}{{- $secretKey = "root-password" -}}
 {{- else if .Values.s3.accessKey -}}
@@ -100,5 +102,16 @@ app.kubernetes.io/component: {{ .component }}
 {{- if $name }}
 - name: {{ .env }}
   valueFrom: {secretKeyRef: {name: {{ $name }}, key: {{ .key }}{{ if $optional }}, optional: true{{ end }}}}
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when the bundled MinIO gets an agent user and a presigner user of its own (minio-users.yaml), so
+     neither component holds MinIO's root credentials: the bundled MinIO is used (no s3.endpoint),
+     minio.users.enabled, no shared s3.existingSecret, and at least one component has no credentials of its own
+     (s3.agent.*, s3.presigner.*). Empty otherwise. */}}
+{{- define "dumpsink.minioUsers" -}}
+{{- $own := and (or .Values.s3.agent.existingSecret .Values.s3.agent.accessKey) (or .Values.s3.presigner.existingSecret .Values.s3.presigner.accessKey) -}}
+{{- if and .Values.minio.enabled (not .Values.s3.endpoint) .Values.minio.users.enabled (not .Values.s3.existingSecret) (not $own) -}}
+true
 {{- end -}}
 {{- end -}}

@@ -110,7 +110,8 @@ class ChartTest {
         assertThat(agent.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/healthz");
         assertThat(agent.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/readyz");
         assertThat(env(agent, "DUMPSINK_S3_ACCESS_KEY").orElseThrow().path("valueFrom").path("secretKeyRef")
-                .path("name").asText()).isEqualTo("dumps-minio");
+                .path("name").asText()).as("the agent's own MinIO user, not root (MinioUsersChartTest)")
+                .isEqualTo("dumps-dumpsink-minio-users");
 
         JsonNode presigner = find(manifests, "Deployment", "dumps-dumpsink-presigner").orElseThrow();
         assertThat(presigner.path("spec").path("replicas").asInt()).isEqualTo(2);
@@ -139,7 +140,7 @@ class ChartTest {
         assertThat(agentConfig.cluster().node()).isEqualTo("node-a");
         assertThat(agentConfig.s3().endpoint()).hasValueSatisfying(uri ->
                 assertThat(uri).hasToString("http://dumps-minio:9000"));
-        assertThat(agentConfig.s3().createBucket()).isTrue();
+        assertThat(agentConfig.s3().createBucket()).as("the MinIO users Job creates the bucket").isFalse();
         assertThat(agentConfig.s3().accessKey()).isEqualTo("minio-user");
         assertThat(agentConfig.watch().watchDir()).isEqualTo(Path.of("/var/dumps"));
         assertThat(agentConfig.pipeline().afterUpload()).isEqualTo(PipelineSettings.AfterUpload.DELETE);
