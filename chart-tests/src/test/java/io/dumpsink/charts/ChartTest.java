@@ -220,6 +220,13 @@ class ChartTest {
     }
 
     @Test
+    void theHeapSummaryIsOnByDefaultAndAValueTurnsItOff() throws Exception {
+        assertThat(AgentConfig.from(loadRenderedConfig(render(Map.of()))).heapSummary().enabled()).isTrue();
+        assertThat(AgentConfig.from(loadRenderedConfig(render(Map.of("agent.heapSummary", "false"))))
+                .heapSummary().enabled()).isFalse();
+    }
+
+    @Test
     void anOlderExistingSecretWithOnlyAUserTokenStillGivesPeopleAReaderToken() throws Exception {
         List<JsonNode> manifests = render(Map.of("presigner.existingSecret", "presigner-secrets"));
         String hocon = find(manifests, "ConfigMap", "dumps-dumpsink").orElseThrow().path("data")
