@@ -23,7 +23,21 @@ import org.junit.platform.launcher.TestPlan;
  */
 public final class SkippedTestsReport implements TestExecutionListener {
     private final List<String> skipped = new ArrayList<>();
+    private final PrintStream console;
     private TestPlan plan;
+
+    /**
+     * Prints straight to the process's stderr: surefire sends System.out/err of a test run to report files
+     * (redirectTestOutputToFile), and it shows its forked JVM's own stderr on the console.
+     */
+    public SkippedTestsReport() {
+        this(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+    }
+
+    /** Prints to {@code console}: this module's own test runs sample tests and must not print their lines. */
+    SkippedTestsReport(PrintStream console) {
+        this.console = console;
+    }
 
     @Override
     public synchronized void testPlanExecutionStarted(TestPlan testPlan) {
@@ -50,9 +64,6 @@ public final class SkippedTestsReport implements TestExecutionListener {
         if (report.isEmpty()) {
             return;
         }
-        // Straight to the process's stderr: surefire sends System.out/err of a test run to report files
-        // (redirectTestOutputToFile), and it shows its forked JVM's own stderr on the console.
-        PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         report.forEach(console::println);
         console.flush();
     }
