@@ -147,10 +147,7 @@ public final class ApiRoutes {
 
     /** The dump's manifest, or 404 alike for a dump that does not exist and one this principal may not see. */
     private Manifest visible(Principal principal, String key) {
-        if (!principal.maySeeKey(key)) {
-            throw new HttpError(404, "no such dump");
-        }
-        return store.manifest(key).orElseThrow(() -> new HttpError(404, "no such dump"));
+        return store.manifest(key, principal::maySeeKey).orElseThrow(() -> new HttpError(404, "no such dump"));
     }
 
     private static void requireRole(Principal principal, Role role) {

@@ -17,7 +17,6 @@ import io.dumpsink.presigner.links.StableLinks;
 import io.dumpsink.presigner.metrics.PresignerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -146,11 +145,8 @@ public final class BrowsePage {
 
     /** The dump's manifest; 404 alike for a dump that does not exist and one this principal may not see. */
     private Manifest manifest(String key, Principal principal) {
-        String dumpKey = Exchanges.dumpKey(key);
-        if (!principal.maySeeKey(dumpKey)) {
-            throw new HttpError(404, "no such dump");
-        }
-        return store.manifest(dumpKey).orElseThrow(() -> new HttpError(404, "no such dump"));
+        return store.manifest(Exchanges.dumpKey(key), principal::maySeeKey)
+                .orElseThrow(() -> new HttpError(404, "no such dump"));
     }
 
     private static void stylesheet(Exchange exchange) {

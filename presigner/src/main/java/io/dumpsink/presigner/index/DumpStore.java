@@ -66,6 +66,14 @@ public final class DumpStore {
         closer.register(() -> Threads.shutdown(fetcher, Duration.ofSeconds(5)));
     }
 
+    /**
+     * The manifest of a dump the caller may see ({@code maySee}, a scoped token's namespaces); empty alike for a
+     * dump that does not exist and one the caller may not see, so neither answer tells the other apart.
+     */
+    public Optional<Manifest> manifest(String key, Predicate<String> maySee) {
+        return maySee.test(key) ? manifest(key) : Optional.empty();
+    }
+
     /** The manifest of a dump key (already validated against the layout), if the dump exists. */
     public Optional<Manifest> manifest(String key) {
         Manifest cached = cache.get(key);
