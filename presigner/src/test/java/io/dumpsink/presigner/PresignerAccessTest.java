@@ -150,12 +150,7 @@ class PresignerAccessTest {
         });
         presigner.start();
         base = URI.create("http://127.0.0.1:" + presigner.port());
-        // Ready once the dump index has listed the bucket (pages and listings are served from it).
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (get("/readyz", null).statusCode() != 200) {
-            assertThat(System.nanoTime()).as("ready within 30 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        TestingReadiness.awaitReady(presigner.port()); // pages and listings are served from the dump index
     }
 
     private HttpResponse<String> post(String path, String body, String token) throws Exception {

@@ -129,13 +129,7 @@ class PresignerReadOnlyCephRgwTest {
         presigner.start();
         HttpClient http = HttpClient.newHttpClient();
         String api = "http://127.0.0.1:" + presigner.port();
-        // Ready once the dump index has listed the bucket with the read-only user.
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-        while (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + presigner.managementPort()
-                + "/readyz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() != 200) {
-            assertThat(System.nanoTime()).as("ready within 30 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        TestingReadiness.awaitReady(presigner.managementPort()); // the index listed the bucket as the read-only user
 
         HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/dumps"))
                 .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());

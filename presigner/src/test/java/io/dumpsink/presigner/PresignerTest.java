@@ -168,11 +168,7 @@ class PresignerTest {
 
     /** Ready once the dump index has listed the bucket. */
     private void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (get("/readyz", null).statusCode() != 200) {
-            assertThat(System.nanoTime()).as("ready within 30 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        TestingReadiness.awaitReady(presigner.port());
     }
 
     private void start() throws Exception {

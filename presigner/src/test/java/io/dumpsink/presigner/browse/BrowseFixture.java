@@ -9,6 +9,7 @@ import io.dumpsink.core.manifest.Manifest;
 import io.dumpsink.core.s3.S3Clients;
 import io.dumpsink.embedded.EmbeddedS3;
 import io.dumpsink.presigner.PresignerApp;
+import io.dumpsink.presigner.TestingReadiness;
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -99,11 +99,7 @@ final class BrowseFixture implements AutoCloseable {
         presigner = PresignerApp.create(ConfigLoader.load(ConfigFactory.parseMap(c), Map.of()));
         presigner.start();
         base = URI.create("http://127.0.0.1:" + presigner.port());
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (get("/readyz").statusCode() != 200) {
-            assertThat(System.nanoTime()).as("ready within 30 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        TestingReadiness.awaitReady(presigner.port());
     }
 
     static String basic() {
