@@ -104,9 +104,23 @@ public final class Dumps {
 
     /** Regular files the node still holds below the watch dir, in pod folders and the claim folder. */
     public static List<Path> nodeCopies(Path watch) {
+        // A walk is no snapshot: a file the agent claims while the walk runs can be seen in the pod's folder and
+        // again in the claim folder (or in neither). Two walks in a row that agree are a consistent view.
+        List<Path> previous = walk(watch);
+        for (int attempt = 1; attempt <= 50; attempt++) {
+            List<Path> current = walk(watch);
+            if (current.equals(previous)) {
+                return current;
+            }
+            previous = current;
+        }
+        throw new IllegalStateException("the files under " + watch + " kept changing: " + previous);
+    }
+
+    private static List<Path> walk(Path watch) {
         for (int attempt = 1; ; attempt++) {
             try (var files = Files.walk(watch)) {
-                return files.filter(Files::isRegularFile).toList();
+                return files.filter(Files::isRegularFile).sorted().toList();
             } catch (IOException | java.io.UncheckedIOException e) {
                 // The agent removed a claim folder while the walk was in it: walk again.
                 if (attempt == 10) {
