@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Profiles the agent shipping one heap dump (P1): JFR CPU samples and per-thread CPU time.
-#   mvn -B -DskipTests package && bench/profile.sh HEAP.hprof [OUT-DIR]
+#   mvn -B -DskipTests package && [WARMUP=N] bench/profile.sh HEAP.hprof [OUT-DIR]
+# WARMUP=N (default 0) ships the dump N times before the measured upload: 0 profiles a fresh agent's first dump
+# (the JIT compiles while it uploads), 2 or more the steady state of a long-running agent.
 # Writes OUT-DIR/agent.jfr, OUT-DIR/threads.txt (CPU-seconds per agent thread during the upload) and
 # OUT-DIR/hot.txt (top frames of the CPU samples). Progress on stderr.
 set -euo pipefail
@@ -33,11 +35,15 @@ AGENT_PID=$!; PIDS+=($AGENT_PID)
 for _ in $(seq 300); do grep -q "Agent started" "$WORK/agent.log" && break; sleep 0.1; done
 threads() { for t in /proc/$AGENT_PID/task/*; do printf '%s %s %s\n' "${t##*/}" "$(awk '{print $14 + $15}' "$t/stat")" \
   "$(tr ' ' '_' < "$t/comm")"; done | sort; }
-mkdir -p "$WORK/watch/bench/pod"; cp "$HEAP" "$WORK/staging/heap.hprof"; sync
-threads > "$WORK/t0"; start=$(date +%s.%N)
-mv "$WORK/staging/heap.hprof" "$WORK/watch/bench/pod/heap.hprof"
-log "uploading $(stat -c %s "$HEAP") bytes"
-until grep -q "Dump stored" "$WORK/agent.log"; do sleep 0.05; done
+mkdir -p "$WORK/watch/bench/pod"
+ship() { # $1: the upload's number, counted from 1
+  cp "$HEAP" "$WORK/staging/heap.hprof"; sync
+  [[ $1 -gt ${WARMUP:-0} ]] && { threads > "$WORK/t0"; start=$(date +%s.%N); }
+  mv "$WORK/staging/heap.hprof" "$WORK/watch/bench/pod/heap-$1.hprof"
+  log "upload $1 of $((${WARMUP:-0} + 1)): $(stat -c %s "$HEAP") bytes"
+  until [[ $(grep -c "Dump stored" "$WORK/agent.log") -ge $1 ]]; do sleep 0.05; done
+}
+for i in $(seq $((${WARMUP:-0} + 1))); do ship "$i"; done
 end=$(date +%s.%N); threads > "$WORK/t1"
 HZ=$(getconf CLK_TCK)
 { echo "wall (incl. 250 ms settle): $(echo "$end - $start" | bc -l) s"

@@ -43,7 +43,7 @@ public record UploadSettings(Compression compression, int compressionLevel, int 
         int requestedThreads = r.intInRange(THREADS, 0, 256);
         UploadSettings settings = new UploadSettings(
                 r.enumValue("dumpsink.agent.compression", Compression.class),
-                r.intInRange("dumpsink.agent.compression-level", 1, 19),
+                r.intInRange("dumpsink.agent.compression-level", -7, 19),
                 1,
                 (int) Math.min(MAX_BUFFER, r.bytesAtLeast(CHUNK_SIZE, MIN_CHUNK_SIZE)),
                 (int) Math.min(MAX_BUFFER, r.bytesAtLeast(PART_SIZE, MIN_PART_SIZE)),

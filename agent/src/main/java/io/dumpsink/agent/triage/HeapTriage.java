@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides per dump whether it gets a heap summary and hands out the {@link Reading} that the upload feeds with the
- * chunks it reads anyway, on its reading thread, in file order: an HPROF file gets an {@link HprofHistogram}; a
- * gzip heap dump ({@code -XX:HeapDumpGzipLevel}) and a JDK 22+ segment a summary marked missing (reasons
- * {@code gzip}, {@code segment}); other files, or all files when {@code agent.heap-summary} is off, none.
+ * chunks it reads anyway, in file order, one at a time (in a lane of the upload's own, off its reading thread): an
+ * HPROF file gets an {@link HprofHistogram}; a gzip heap dump ({@code -XX:HeapDumpGzipLevel}) and a JDK 22+ segment
+ * a summary marked missing (reasons {@code gzip}, {@code segment}); other files, or all files when
+ * {@code agent.heap-summary} is off, none.
  *
  * <p>Gzip dumps are not inflated: inflating runs at a few hundred MB/s per core, slower than the upload's own
  * reading, and people who chose gzip chose to spend less, not more.
@@ -63,6 +64,11 @@ public final class HeapTriage {
 
         static Reading missing(String reason) {
             return new Reading(null, HeapSummary.missing(reason));
+        }
+
+        /** Whether {@link #feed} reads what it is fed: false for a file without a summary, or one marked missing. */
+        public boolean reads() {
+            return histogram != null;
         }
 
         /** Reads the chunk from its position to its limit, without changing it. */

@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The background tasks of one upload attempt (compressions, part uploads), so that the attempt can end for good:
+ * The background tasks of one upload attempt (compressions, digests, part uploads), so that the attempt can end for good:
  * {@link #closeAndAwait} cancels what has not started and waits until every task that did start has returned.
  * Cancelling a {@link Future} alone is not enough: a part upload blocked in socket I/O ignores the interrupt and
  * keeps writing into its buffer and the journal while the next attempt starts. After {@code closeAndAwait} returns
@@ -25,8 +26,8 @@ final class AttemptTasks {
     private int running;
 
     /** Submits {@code task}; it does not run if the attempt is closed before it starts. */
-    synchronized <T> Future<T> submit(ExecutorService executor, Callable<T> task) {
-        Future<T> future = executor.submit(() -> {
+    synchronized <T> Future<T> submit(Executor executor, Callable<T> task) {
+        FutureTask<T> future = new FutureTask<>(() -> {
             enter();
             try {
                 return task.call();
@@ -35,6 +36,7 @@ final class AttemptTasks {
             }
         });
         futures.add(future);
+        executor.execute(future);
         return future;
     }
 

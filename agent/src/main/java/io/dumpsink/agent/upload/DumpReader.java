@@ -12,17 +12,22 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * Reads one dump front to back on the calling thread, once: every byte goes into the SHA-256 and, chunk by chunk
- * in file order, through compression ({@link ChunkSlots}) and part assembly ({@link PartAssembler}) to the
- * {@link PartSender}; it returns when every part is stored. When the store already has the first parts (a resumed
- * upload), their input is only read again to rebuild the SHA-256. Every byte read, the re-read prefix included, is
- * also handed in file order to {@code observer} (the heap summary's reader), on this thread, before the chunk goes
- * on to compression. On failure it throws what the file, a compression
- * or a part upload threw, and tasks it started may still run: ending them is the caller's ({@link UploadAttempt}).
+ * Reads one dump front to back, once, and sends every chunk in file order through compression ({@link ChunkSlots})
+ * and part assembly ({@link PartAssembler}) to the {@link PartSender}; it returns when every part is stored. The
+ * calling thread only reads: the SHA-256 of every byte and the heap summary's reader ({@code observer}, when given)
+ * each run in a {@link SerialLane} of their own, which sees the chunks in file order while the next chunk is read
+ * and compressed; a slot is read into again only once both are done with it. (Measured on a real heap dump: read,
+ * hash and summary in series on the reading thread were the upload's critical path.) When the store already has the
+ * first parts (a resumed upload), their input is only read again, on the calling thread, to rebuild the SHA-256 and
+ * the summary. On failure it throws what the file, a compression or a part upload threw, and tasks it started may
+ * still run: ending them is the caller's ({@link UploadAttempt}).
  */
 final class DumpReader {
     private final SeekableByteChannel channel;
@@ -35,17 +40,27 @@ final class DumpReader {
     private final UploadProgress progress;
     private final AgentMetrics metrics;
     private final Consumer<ByteBuffer> observer;
+    private final AttemptTasks tasks;
+    private final SerialLane hashLane;
+    private final SerialLane observerLane;
+    /** Written by one lane task at a time, in chunk order; read once every hashing task was awaited. */
     private final MessageDigest sha256 = sha256();
+    private Future<?> lastHashed = CompletableFuture.completedFuture(null);
+    private Future<?> lastObserved = lastHashed;
     private long bytesRead;
 
     /** What was read and stored: the dump's size and SHA-256, the bytes stored, every part in number order. */
     record Streamed(long bytesRead, String sha256, long bytesStored, List<CompletedPart> parts) {
     }
 
+    /** {@code observer}: the heap summary's reader, or null when this dump gets none. */
     DumpReader(SeekableByteChannel channel, Path location, long expectedSize, ChunkSlots slots, PartAssembler parts,
             PartSender sender, UploadProgress progress, AgentMetrics metrics, Watchdog watchdog,
-            Consumer<ByteBuffer> observer) {
+            Consumer<ByteBuffer> observer, Executor digesters, AttemptTasks tasks) {
         this.observer = observer;
+        this.tasks = tasks;
+        this.hashLane = new SerialLane(digesters);
+        this.observerLane = new SerialLane(digesters);
         this.channel = channel;
         this.location = location;
         this.expectedSize = expectedSize;
@@ -77,7 +92,9 @@ final class DumpReader {
                 throw new FileChangedException(location + " is shorter than its stored parts");
             }
             target.flip();
-            observer.accept(target.duplicate());
+            if (observer != null) {
+                observer.accept(target.duplicate());
+            }
             sha256.update(target);
             remaining -= read;
             watchdog.progress(); // re-reading 50 GB of a resumed upload is progress too, not a stall
@@ -95,6 +112,8 @@ final class DumpReader {
                 parts.append(slots.oldestFrame());
                 slot = slots.take();
             }
+            AttemptTasks.await(slot.hashed); // the digests of the chunk it held are done with its input
+            AttemptTasks.await(slot.observed);
             slot.inputLength = readChunk(slot.input);
             watchdog.progress(); // another chunk: this upload is moving
             if (channel.size() != expectedSize) {
@@ -104,9 +123,7 @@ final class DumpReader {
                         + ", now " + channel.size());
             }
             endOfFile = slot.inputLength < slot.input.capacity();
-            ByteBuffer chunk = slot.input.duplicate().flip();
-            observer.accept(chunk.duplicate());
-            sha256.update(chunk);
+            digest(slot);
             bytesRead += slot.inputLength;
             slot.inputEnd = bytesRead;
             metrics.bytesRead.inc(slot.inputLength);
@@ -126,9 +143,28 @@ final class DumpReader {
             parts.append(slots.oldestFrame());
         }
         parts.finish();
+        AttemptTasks.await(lastObserved); // lanes run in order: the last task done means all are
+        AttemptTasks.await(lastHashed);
         List<CompletedPart> completed = sender.awaitAll();
         progress.streamed(bytesRead, sender.bytesStored(), completed.size());
         return new Streamed(bytesRead, HexFormat.of().formatHex(sha256.digest()), sender.bytesStored(), completed);
+    }
+
+    /** Hands the slot's chunk to the hash lane and the observer's lane; its futures tell when they are done. */
+    private void digest(ChunkSlot slot) {
+        ByteBuffer chunk = slot.input.duplicate().flip();
+        slot.hashed = tasks.submit(hashLane, () -> {
+            sha256.update(chunk.duplicate());
+            return null;
+        });
+        lastHashed = slot.hashed;
+        if (observer != null) {
+            slot.observed = tasks.submit(observerLane, () -> {
+                observer.accept(chunk.duplicate());
+                return null;
+            });
+            lastObserved = slot.observed;
+        }
     }
 
     private int readChunk(ByteBuffer target) throws IOException {

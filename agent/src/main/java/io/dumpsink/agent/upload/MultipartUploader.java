@@ -167,7 +167,7 @@ public final class MultipartUploader implements DumpUploader {
                 attempt.tasks());
         PartAssembler parts = new PartAssembler(attempt.lease(), settings, size, slots, sender, entry.parts());
         return new DumpReader(channel, dump.location(), size, slots, parts, sender, progress, metrics, watchdog,
-                heap::feed);
+                heap.reads() ? heap::feed : null, executors.digesters(), attempt.tasks());
     }
 
     /** The bytes read must be the bytes that settled: same size, and the file untouched meanwhile. */

@@ -11,9 +11,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Owns the two thread pools every upload shares, and stops them at shutdown: the compressors
- * ({@code compression-threads}, threads {@code dumpsink-zstd-N}) and the part senders ({@code parts-in-flight} for
- * each dump shipped at once, threads {@code dumpsink-part-N}), so that no upload waits for another's parts.
+ * Owns the thread pools every upload shares, and stops them at shutdown: the compressors
+ * ({@code compression-threads}, threads {@code dumpsink-zstd-N}), the part senders ({@code parts-in-flight} for
+ * each dump shipped at once, threads {@code dumpsink-part-N}), so that no upload waits for another's parts, and
+ * the digesters (two for each dump shipped at once, threads {@code dumpsink-digest-N}): each upload's SHA-256 and
+ * heap summary run in a {@link SerialLane} of their own, off the reading thread.
  */
 @Singleton
 final class UploadExecutors {
@@ -21,13 +23,16 @@ final class UploadExecutors {
 
     private final ExecutorService compressors;
     private final ExecutorService partSenders;
+    private final ExecutorService digesters;
 
     @Inject
     UploadExecutors(UploadSettings settings, PipelineSettings pipeline, Closer closer) {
         this.compressors = Executors.newFixedThreadPool(settings.compressionThreads(), Threads.named("dumpsink-zstd"));
         this.partSenders = Executors.newFixedThreadPool(settings.partsInFlight() * pipeline.maxConcurrentDumps(),
                 Threads.named("dumpsink-part"));
+        this.digesters = Executors.newFixedThreadPool(2 * pipeline.maxConcurrentDumps(), Threads.named("dumpsink-digest"));
         closer.register(() -> Threads.shutdown(compressors, STOP_WAIT));
+        closer.register(() -> Threads.shutdown(digesters, STOP_WAIT));
         closer.register(() -> Threads.shutdown(partSenders, STOP_WAIT));
     }
 
@@ -37,5 +42,9 @@ final class UploadExecutors {
 
     ExecutorService partSenders() {
         return partSenders;
+    }
+
+    ExecutorService digesters() {
+        return digesters;
     }
 }
