@@ -48,7 +48,7 @@ for N in $COUNTS; do
   cat > "$D/presigner.conf" <<CONF
 dumpsink {
   s3 { endpoint = "$ENDPOINT", bucket = dumps, path-style = true, access-key = dumpsink-local, secret-key = dumpsink-local-secret }
-  presigner { port = 0, management-port = 0, tokens = ["$TOKEN"] }
+  presigner { port = 0, management-port = 0, access-tokens = [{ id = bench, role = reader, token = "$TOKEN" }] }
 }
 CONF
   STARTED=$(date +%s.%N)

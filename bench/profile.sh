@@ -39,7 +39,7 @@ mkdir -p "$WORK/watch/bench/pod"
 ship() { # $1: the upload's number, counted from 1
   cp "$HEAP" "$WORK/staging/heap.hprof"; sync
   [[ $1 -gt ${WARMUP:-0} ]] && { threads > "$WORK/t0"; start=$(date +%s.%N); }
-  mv "$WORK/staging/heap.hprof" "$WORK/watch/bench/pod/heap-$1.hprof"
+  mv "$WORK/staging/heap.hprof" "$WORK/watch/bench/pod/heap-$1.hprof"; log "moved into the watch dir: upload $1"
   log "upload $1 of $((${WARMUP:-0} + 1)): $(stat -c %s "$HEAP") bytes"
   until [[ $(grep -c "Dump stored" "$WORK/agent.log") -ge $1 ]]; do sleep 0.05; done
 }
@@ -52,7 +52,7 @@ HZ=$(getconf CLK_TCK)
     END {for (n in t) printf "%8.2f s  %s\n", t[n] / hz, n; printf "%8.2f s  all threads\n", all / hz}' \
     "$WORK/t0" "$WORK/t1" | sort -rn
 } > "$OUT/threads.txt"
-kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
+kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; cp "$WORK/agent.log" "$OUT/agent.log"
 jfr print --events jdk.ExecutionSample "$OUT/agent.jfr" | awk '/stackTrace = \[/ {getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' \
   | sort | uniq -c | sort -rn | head -40 > "$OUT/hot.txt"
 cat "$OUT/threads.txt" "$OUT/hot.txt"

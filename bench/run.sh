@@ -68,13 +68,17 @@ dumpsink {
   agent.heap-summary = ${2:-true}
 }
 CONF
-  java -XX:MaxRAM=256m -Dconfig.file="$WORK/agent.conf" -jar "$AGENT_JAR" > "$WORK/agent-$1.log" 2>&1 &
+  AGENT_LOG=$WORK/agent-$1.log
+  : > "$AGENT_LOG" # exists before the agent's shell opens it, so that the exec below never races it
+  java -XX:MaxRAM=256m -Dconfig.file="$WORK/agent.conf" -jar "$AGENT_JAR" > "$AGENT_LOG" 2>&1 &
   AGENT_PID=$!
   PIDS+=($AGENT_PID)
-  for _ in $(seq 300); do grep -q "Agent started" "$WORK/agent-$1.log" && return; sleep 0.1; done
-  echo "agent did not start:"; cat "$WORK/agent-$1.log"; exit 1
+  # Kept open for run_dumpsink, which reads the agent's lines as they come (bash's read: no process per look).
+  exec {AGENT_FD}<"$AGENT_LOG"
+  for _ in $(seq 300); do grep -q "Agent started" "$AGENT_LOG" && return; sleep 0.1; done
+  echo "agent did not start:"; cat "$AGENT_LOG"; exit 1
 }
-stop_agent() { kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; }
+stop_agent() { kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; exec {AGENT_FD}<&-; }
 agent_hwm_mib() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$AGENT_PID/status"; }
 
 # CPU time from /proc (user + system, in clock ticks): what a process itself spent, whatever else the machine does.
@@ -83,26 +87,37 @@ SETTLE_SECONDS=0.25
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 seconds_of_ticks() { echo "scale=2; $1 / $HZ" | bc -l; }
 
-# Each run prints "wall-seconds contender-cpu-seconds s3-server-cpu-seconds".
+# Each run prints "wall-seconds contender-cpu-seconds s3-server-cpu-seconds" (dumpsink: and a fourth field, below).
 # Drops a copy of $1 into the watch dir (a rename, so the agent sees a complete file) and times until the agent
-# has stored, verified and deleted it. The configured settle time (250 ms, which the agent waits by design before
-# it starts) is taken off the wall time; any detection latency beyond it is counted.
+# logs "Dump verified" for it: object and manifest verified in the bucket, issue #15's end of P1 and the moment the
+# dump is safe. The configured settle time (250 ms, which the agent waits by design before it starts) is taken
+# off the wall time; any detection latency beyond it is counted. The fourth field is how much later the agent
+# freed the node's disk (the local file gone), which the pipes never do: reported as its own row.
 run_dumpsink() {
   local input=$1 name=$2
   mkdir -p "$WORK/watch/bench/pod"
   cp "$input" "$WORK/staging/$name"
   sync
-  local start agent0 s30; start=$(now); agent0=$(ticks "$AGENT_PID"); s30=$(ticks "$S3_PID")
+  local start agent0 s30 line rest=""; start=$(now); agent0=$(ticks "$AGENT_PID"); s30=$(ticks "$S3_PID")
   mv "$WORK/staging/$name" "$WORK/watch/bench/pod/$name"
-  # The agent first claims the file (moves it into its claim folder), then deletes it there once stored. Globs,
-  # not find: a process started every 20 ms would cost the 2 cores the contenders share.
+  while :; do
+    if IFS= read -r -u "$AGENT_FD" line; then
+      line=$rest$line; rest=""
+      [[ $line == *"Dump verified path=bench/pod/$name "* ]] && break
+    else
+      rest+=$line; sleep 0.02 # at the log's end (maybe mid-line): wait for more
+    fi
+  done
+  local verified agent1 s31; verified=$(now); agent1=$(ticks "$AGENT_PID"); s31=$(ticks "$S3_PID")
+  # The agent first claims the file (moves it into its claim folder), then deletes it there. Globs, not find: a
+  # process started every 20 ms would cost the 2 cores the contenders share.
   local claimed=("$WORK"/watch/.dumpsink-claimed/*/bench/pod/"$name")
   while [[ -e $WORK/watch/bench/pod/$name || -e ${claimed[0]} ]]; do
     sleep 0.02
     claimed=("$WORK"/watch/.dumpsink-claimed/*/bench/pod/"$name")
   done
-  echo "$(echo "$(now) - $start - $SETTLE_SECONDS" | bc -l) $(seconds_of_ticks $(( $(ticks "$AGENT_PID") - agent0 ))) \
-$(seconds_of_ticks $(( $(ticks "$S3_PID") - s30 )))"
+  echo "$(echo "$verified - $start - $SETTLE_SECONDS" | bc -l) $(seconds_of_ticks $(( agent1 - agent0 ))) \
+$(seconds_of_ticks $(( s31 - s30 ))) $(echo "$(now) - $verified" | bc -l)"
 }
 # A pipeline's CPU: the user + system time of a shell's waited-for children (/proc fields 16 and 17), read by that
 # shell after the pipeline ended.
@@ -119,13 +134,14 @@ run_zstd_aws() {
   run_pipeline 'zstd -1 -T0 -q -c "$1" | aws --endpoint-url "$2" s3 cp - "$3" --only-show-errors' \
     "$1" "$ENDPOINT" "s3://bench/$2.zst"
 }
-# record INPUT CONTENDER "wall cpu s3cpu": appends to T (wall), C (contender CPU) and S (S3 server CPU).
+# record INPUT CONTENDER "wall cpu s3cpu [freed]": appends to T (wall), C (contender CPU), S (S3 server CPU) and
+# F (dumpsink: seconds from verified to the local file deleted).
 record() {
-  local wall cpu s3; read -r wall cpu s3 <<< "$3"
-  T[$1,$2]+="$wall "; C[$1,$2]+="$cpu "; S[$1,$2]+="$s3 "
+  local wall cpu s3 freed; read -r wall cpu s3 freed <<< "$3"
+  T[$1,$2]+="$wall "; C[$1,$2]+="$cpu "; S[$1,$2]+="$s3 "; F[$1,$2]+="${freed:-} "
 }
 
-declare -A T C S
+declare -A T C S F
 start_agent main
 for round in $(seq "$ROUNDS"); do
   for input in heap random; do
@@ -178,7 +194,7 @@ cat > "$WORK/presigner.conf" <<CONF
 dumpsink {
   s3 { endpoint = "$ENDPOINT", bucket = dumps, path-style = true, access-key = "$AWS_ACCESS_KEY_ID",
        secret-key = "$AWS_SECRET_ACCESS_KEY" }
-  presigner { port = 0, management-port = 0, tokens = ["$LINK_TOKEN"] }
+  presigner { port = 0, management-port = 0, access-tokens = [{ id = bench, role = reader, token = "$LINK_TOKEN" }] }
 }
 CONF
 java -XX:MaxRAM=512m -Dconfig.file="$WORK/presigner.conf" -jar "$PRESIGNER_JAR" > "$WORK/presigner.log" 2>&1 &
@@ -230,6 +246,7 @@ IDLE_PERCENT=$(echo "$IDLE" | cut -d' ' -f1)
 med() { echo "${T[$1]:-}" | tr ' ' '\n' | grep -v '^$' | median; }
 medc() { echo "${C[$1]:-}" | tr ' ' '\n' | grep -v '^$' | median; }
 meds() { echo "${S[$1]:-}" | tr ' ' '\n' | grep -v '^$' | median; }
+medf() { echo "${F[$1]:-}" | tr ' ' '\n' | grep -v '^$' | median; }
 ratio() { [[ -n $1 && -n $2 ]] && echo "scale=3; $1 / $2" | bc -l || echo "n/a"; }
 fmt() { [[ -n $1 ]] && printf '%.2f' "$1" || echo "skipped"; }
 verdict() { # value op target
@@ -253,9 +270,11 @@ cat > "$ROOT/bench/RESULTS.md" <<MD
 # dumpsink benchmark results
 
 Produced by \`bench/run.sh\` — do not edit by hand; rerun it. Times are seconds from dropping the file to the
-upload being done (dumpsink: stored, manifest written, both verified, local file deleted; the configured 250 ms
-settle time, which the agent waits by design, is taken off). CPU-seconds are user + system time from /proc of the
-agent process, or of every process of a pipe; the S3 server's CPU is counted in neither. Median of $ROUNDS interleaved rounds. Compare ratios, not seconds: the machine is shared and S3Proxy
+upload being done (dumpsink: its "Dump verified" line, when the object and its manifest are stored and verified by
+listing, issue #15's end of P1; the configured 250 ms settle time, which the agent waits by design, is taken off;
+the local file's deletion comes after, in its own row: the pipes never free the disk). CPU-seconds are user +
+system time from /proc of the agent process over the same span, or of every process of a pipe; the S3 server's CPU
+is counted in neither. Median of $ROUNDS interleaved rounds. Compare ratios, not seconds: the machine is shared and S3Proxy
 (on the same 2 cores) bounds raw throughput.
 
 - date: $(date -u +%Y-%m-%dT%H:%MZ)
@@ -273,6 +292,7 @@ agent process, or of every process of a pipe; the S3 server's CPU is counted in 
 | 1 GiB random | $(fmt "$RAND_D") | $(fmt "$RAND_A") | $(fmt "$RAND_Z") |
 | heap dump, CPU-seconds | $(fmt "$HEAP_DC") | $(fmt "$(medc heap,aws)") | $(fmt "$HEAP_ZC") |
 | heap dump, S3 server CPU-seconds | $(fmt "$HEAP_DS") | $(fmt "$(meds heap,aws)") | $(fmt "$(meds heap,zstd_aws)") |
+| heap dump, then the node's disk freed (local file deleted) after | $(fmt "$(medf heap,dumpsink)") | — | — |
 
 | target | measured | verdict |
 |---|---|---|

@@ -252,6 +252,10 @@ public final class DumpPipeline implements SettledDumps {
                     result = uploader.upload(dump, allocation.key());
                     manifest = recorder.record(dump, result);
                 }
+                // The moment the dump is safe in the bucket (issue #15's "object + manifest verified"); freeing the
+                // node's disk follows, and for a big file the unlink alone takes a noticeable fraction of a second.
+                log.info("Dump verified path={} key={} seconds={}", dump.file().relative(), manifest.key(),
+                        String.format("%.2f", (System.nanoTime() - started) / 1e9));
                 metrics.bytesStored.inc(result.storedSize());
                 notifier.stored(manifest);
             }

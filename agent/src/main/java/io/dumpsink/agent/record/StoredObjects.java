@@ -3,6 +3,8 @@ package io.dumpsink.agent.record;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dumpsink.core.config.S3Settings;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.OptionalLong;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -19,6 +21,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 @Singleton
 public final class StoredObjects {
+    private static final int UNDER_MAX = 16;
+
     private final S3Client s3;
     private final String bucket;
 
@@ -26,6 +30,21 @@ public final class StoredObjects {
     StoredObjects(S3Client s3, S3Settings settings) {
         this.s3 = s3;
         this.bucket = settings.bucket();
+    }
+
+    /**
+     * The sizes of the first (in key order) {@value #UNDER_MAX} objects whose keys begin with {@code prefix}, from
+     * one listing: under a dump's key are its manifest and histogram and, rarely, another dump whose name extends
+     * it (with compression off, {@code heap.hprof} and {@code heap.hprof.gz} of the same second). A key missing
+     * here may still exist further on: ask {@link #size} before concluding it does not.
+     */
+    public Map<String, Long> sizesUnder(String prefix) {
+        ListObjectsV2Response listing = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(UNDER_MAX));
+        Map<String, Long> sizes = new HashMap<>();
+        for (S3Object object : listing.contents()) {
+            sizes.put(object.key(), object.size());
+        }
+        return sizes;
     }
 
     /** The object's size, or empty when there is no object under exactly this key. */
