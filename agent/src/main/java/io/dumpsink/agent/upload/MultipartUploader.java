@@ -60,7 +60,6 @@ public final class MultipartUploader implements DumpUploader {
 
     private final S3Client s3;
     private final String bucket;
-    private final boolean partMd5;
     private final UploadSettings settings;
     private final WatchRoot root;
     private final UploadJournal journal;
@@ -83,7 +82,6 @@ public final class MultipartUploader implements DumpUploader {
         this.triage = triage;
         this.s3 = s3;
         this.bucket = s3Settings.bucket();
-        this.partMd5 = PartSender.needsContentMd5(s3Settings);
         this.settings = settings;
         this.root = root;
         this.journal = journal;
@@ -163,7 +161,7 @@ public final class MultipartUploader implements DumpUploader {
         long size = dump.identity().size();
         UploadProgress progress = new UploadProgress(key, size);
         ChunkSlots slots = new ChunkSlots(attempt.lease(), settings, compress, compressor, attempt.tasks());
-        PartSender sender = new PartSender(s3, bucket, partMd5, journal, entry, executors.partSenders(),
+        PartSender sender = new PartSender(s3, bucket, journal, entry, executors.partSenders(),
                 attempt.tasks());
         PartAssembler parts = new PartAssembler(attempt.lease(), settings, size, slots, sender, entry.parts());
         return new DumpReader(channel, dump.location(), size, slots, parts, sender, progress, metrics, watchdog,

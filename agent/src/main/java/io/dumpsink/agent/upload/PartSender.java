@@ -2,14 +2,10 @@ package io.dumpsink.agent.upload;
 
 import io.dumpsink.agent.journal.JournalEntry;
 import io.dumpsink.agent.journal.UploadJournal;
-import io.dumpsink.core.config.S3Settings;
 import java.io.IOException;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -33,7 +29,6 @@ final class PartSender {
     private final String bucket;
     private final String key;
     private final String uploadId;
-    private final boolean contentMd5;
     private final UploadJournal journal;
     private final ExecutorService partSenders;
     private final AttemptTasks tasks;
@@ -44,13 +39,12 @@ final class PartSender {
     private int lastNumber;
     private long bytesStored;
 
-    PartSender(S3Client s3, String bucket, boolean contentMd5, UploadJournal journal, JournalEntry entry,
+    PartSender(S3Client s3, String bucket, UploadJournal journal, JournalEntry entry,
             ExecutorService partSenders, AttemptTasks tasks) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = entry.key();
         this.uploadId = entry.uploadId();
-        this.contentMd5 = contentMd5;
         this.journal = journal;
         this.entry = entry;
         this.partSenders = partSenders;
@@ -60,16 +54,6 @@ final class PartSender {
             bytesStored += part.size();
             lastNumber = part.number();
         }
-    }
-
-    /**
-     * Whether each part needs a Content-MD5, so the store refuses a part corrupted on the way: when the SDK sends
-     * no checksum of its own (request-checksums resolved to when-required) over HTTPS, where SigV4 leaves the
-     * payload unsigned. Over plain HTTP the SDK signs each part's SHA-256, which the store verifies already.
-     */
-    static boolean needsContentMd5(S3Settings settings) {
-        return settings.checksumsWhenRequired()
-                && settings.endpoint().map(uri -> "https".equals(uri.getScheme())).orElse(true);
     }
 
     /** The number of the last part sent or stored before; 0 when there is none. */
@@ -97,9 +81,10 @@ final class PartSender {
         bytesStored += length;
         sending.add(tasks.submit(partSenders, () -> {
             try {
-                String md5 = contentMd5 ? md5Base64(content.duplicate(), trailer.duplicate()) : null;
+                // Integrity on the way: the SDK's checksum where the store takes one (AWS), else the payload's
+                // SHA-256 in the SigV4 signature (S3Clients), which the store verifies.
                 UploadPartResponse response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                                .partNumber(number).contentLength((long) length).contentMD5(md5),
+                                .partNumber(number).contentLength((long) length),
                         RequestBody.fromContentProvider(() -> new SequenceInputStream(
                                         new ByteBufferInputStream(content.duplicate()),
                                         new ByteBufferInputStream(trailer.duplicate())),
@@ -135,17 +120,6 @@ final class PartSender {
         JournalEntry next = entry.withPart(stored);
         if (tasks.whileOpen(() -> journal.save(next))) {
             entry = next;
-        }
-    }
-
-    private static String md5Base64(ByteBuffer content, ByteBuffer trailer) {
-        try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            md5.update(content);
-            md5.update(trailer);
-            return Base64.getEncoder().encodeToString(md5.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has MD5", e);
         }
     }
 }
