@@ -101,6 +101,7 @@ class DurabilityTest {
         Dumps.await("the manifest", WAIT, () -> manifests().size() == 1);
         Manifest manifest = ManifestCodec.fromJson(s3.get(manifests().get(0)));
         assertThat(Dumps.sha256(Dumps.unzstd(s3.get(manifest.key())))).isEqualTo(Dumps.sha256(content));
+        assertThat(manifest.sha256()).as("the manifest's SHA-256 after a resume").isEqualTo(Dumps.sha256(content));
         assertThat(metrics.s3Up.get()).isEqualTo(1);
         assertThat(openMultipartUploads()).isZero();
         // Parts stored before the outage are not sent again: at most the parts in flight are lost.
@@ -137,6 +138,7 @@ class DurabilityTest {
         Dumps.await("the manifest", WAIT, () -> manifests().size() == 1);
         Manifest manifest = ManifestCodec.fromJson(s3.get(manifests().get(0)));
         assertThat(Dumps.sha256(Dumps.unzstd(s3.get(manifest.key())))).isEqualTo(Dumps.sha256(content));
+        assertThat(manifest.sha256()).as("the manifest's SHA-256 after a resume").isEqualTo(Dumps.sha256(content));
         assertThat(relay.upstreamBytes()).as("stored parts were kept through the refusal")
                 .isLessThan((long) (manifest.storedSize() * 1.25));
         Dumps.await("ready again", WAIT, readiness::isReady);
@@ -162,6 +164,7 @@ class DurabilityTest {
         Dumps.await("the manifest", WAIT, () -> manifests().size() == 1);
         Manifest manifest = ManifestCodec.fromJson(s3.get(manifests().get(0)));
         assertThat(Dumps.sha256(Dumps.unzstd(s3.get(manifest.key())))).isEqualTo(Dumps.sha256(content));
+        assertThat(manifest.sha256()).as("the manifest's SHA-256 after a resume").isEqualTo(Dumps.sha256(content));
         // The frames of the parts the first run stored come from the journal: the table lists them all.
         SeekTables.assertDescribes(s3.get(manifest.key()), content);
         assertThat(manifest.seekTable()).isTrue();

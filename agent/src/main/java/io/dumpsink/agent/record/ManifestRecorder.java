@@ -23,9 +23,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>After success: {@code <key>.json} holds the manifest, and a listing confirmed the dump object has the
  * stored size and the manifest the written size; only now may the local file go. A heap dump whose histogram was
- * read also gets {@code <key>.histogram.json}, written before the manifest (the manifest is what makes a dump
- * visible) and verified by the same listing. After failure: the dump object exists but its manifest may not; calling again is
- * safe (both PUTs are idempotent).
+ * read also gets {@code <key>.histogram.json}, written and verified before the manifest (the manifest is what makes
+ * a dump visible). After failure: the dump object exists but its manifest may not; calling again is
+ * safe (the PUTs are idempotent).
  */
 @Singleton
 public final class ManifestRecorder {
@@ -57,48 +57,42 @@ public final class ManifestRecorder {
                 result.chunkSize(), result.parts(), dump.identity().modifiedAt(), dump.detectedAt(),
                 result.completedAt(), agentVersion, result.format(), result.complete(), result.seekTable(),
                 result.heap() == null ? null : result.heap().summary());
-        long histogramBytes = writeHistogram(result.key(), result.heap());
+        writeHistogram(result.key(), result.heap());
         byte[] json = ManifestCodec.toJson(manifest);
         String manifestKey = KeyLayout.manifestKey(result.key());
         s3.putObject(b -> b.bucket(bucket).key(manifestKey).contentType("application/json"),
                 RequestBody.fromBytes(json));
-        verify(manifest, json.length, histogramBytes);
+        verify(manifest, json.length);
         return manifest;
     }
 
-    /** Writes {@code <key>.histogram.json} when the dump has a full histogram; its size, or -1 when there is none. */
-    private long writeHistogram(String key, HprofHistogram.Result heap) {
+    /**
+     * Writes and verifies {@code <key>.histogram.json} when the dump has a full histogram, before the manifest that
+     * makes the dump visible: a manifest in the bucket means its histogram was verified, so a retry that finds the
+     * manifest ("Already stored") need not look again.
+     */
+    private void writeHistogram(String key, HprofHistogram.Result heap) throws IOException {
         HeapHistogram histogram = heap == null ? null : heap.histogram(key);
         if (histogram == null) {
-            return -1;
+            return;
         }
         byte[] json = ManifestCodec.histogramToJson(histogram);
-        s3.putObject(b -> b.bucket(bucket).key(KeyLayout.histogramKey(key)).contentType("application/json"),
+        String histogramKey = KeyLayout.histogramKey(key);
+        s3.putObject(b -> b.bucket(bucket).key(histogramKey).contentType("application/json"),
                 RequestBody.fromBytes(json));
-        return json.length;
+        require(stored.sizesUnder(histogramKey), histogramKey, json.length);
     }
 
     /**
-     * Looks up the dump and its manifest ({@link StoredObjects}: listed, not read); throws unless both exist, the
-     * dump with its recorded size and the manifest with {@code manifestBytes} (negative: any size, for a manifest an
-     * earlier run wrote).
+     * Looks up the dump and its manifest with one listing ({@link StoredObjects}: listed, not read; both keys begin
+     * with the dump's, and each round trip after the last part is time the dump is not yet safe); throws unless
+     * both exist, the dump with its recorded size and the manifest with {@code manifestBytes} (negative: any size,
+     * for a manifest an earlier run wrote).
      */
     public void verify(Manifest manifest, long manifestBytes) throws IOException {
-        verify(manifest, manifestBytes, -1);
-    }
-
-    /**
-     * As {@link #verify(Manifest, long)}, and the histogram too when {@code histogramBytes} is not negative. One
-     * listing answers for all of them: their keys all begin with the dump's key (a round trip each cost ~10 % of a
-     * heap dump's shipping time after its last part, on S3Proxy).
-     */
-    private void verify(Manifest manifest, long manifestBytes, long histogramBytes) throws IOException {
         Map<String, Long> sizes = stored.sizesUnder(manifest.key());
         require(sizes, manifest.key(), manifest.storedSize());
         require(sizes, KeyLayout.manifestKey(manifest.key()), manifestBytes);
-        if (histogramBytes >= 0) {
-            require(sizes, KeyLayout.histogramKey(manifest.key()), histogramBytes);
-        }
     }
 
     /** The object {@code key} exists, with {@code expected} bytes unless that is negative. */

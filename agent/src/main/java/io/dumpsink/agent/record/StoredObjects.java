@@ -11,12 +11,13 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Whether an object is in the bucket, and its size, without reading it: a ListObjectsV2 on the exact key, not a
+ * Whether an object is in the bucket, and its size, without reading it: a ListObjectsV2 under its key, not a
  * HEAD. In AWS IAM, HEAD needs s3:GetObject, the right to download the dump; listing needs only s3:ListBucket. So
  * the agent's credentials can write dumps and check them without being able to read one back (README: "S3
  * credentials").
  *
- * <p>The key itself sorts before every longer key it is a prefix of, so one entry is enough. Listings are strongly
+ * <p>A key sorts before every longer key it is a prefix of, so one entry is enough for one key, and the first few
+ * under a dump's key are the dump, its histogram and its manifest. Listings are strongly
  * consistent in S3 since 2020, in MinIO and in Ceph RGW.
  */
 @Singleton

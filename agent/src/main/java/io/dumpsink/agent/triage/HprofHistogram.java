@@ -30,7 +30,8 @@ import java.util.List;
  * <p>Records read: the header (format string, identifier size, timestamp), UTF8 (class names only), LOAD CLASS
  * (class object id to name), HEAP DUMP and HEAP DUMP SEGMENT with their sub-records (GC roots skipped, CLASS DUMP
  * for field layouts, INSTANCE DUMP, OBJECT ARRAY DUMP, PRIMITIVE ARRAY DUMP) and HEAP DUMP END. Everything else is
- * skipped by its length. Not thread-safe: one reader per dump, fed by one thread.
+ * skipped by its length. Not thread-safe: one reader per dump, fed one chunk at a time (by
+ * successive threads of the upload's lane, which orders them).
  *
  * <p>Shallow bytes are computed, since a dump records field values, not object layouts. For a 64-bit JVM (8-byte
  * identifiers): a 12-byte object header (compressed class pointers), references of 4 bytes (compressed oops) unless

@@ -21,8 +21,16 @@ import java.util.concurrent.TimeUnit;
  * true, no task of this attempt runs or will run, and its buffers may be reused.
  */
 final class AttemptTasks {
+    /** Done futures are dropped once this many are kept: an upload submits three tasks per chunk. */
+    private static final int PRUNE_AT = 256;
+
     private final List<Future<?>> futures = new ArrayList<>();
-    private boolean closed;
+    /**
+     * Held by journal writes ({@link #whileOpen}) and by {@link #closeAndAwait} while it closes, and by nothing
+     * else: a write's fsyncs must not hold up tasks starting and ending (the monitor of this object).
+     */
+    private final Object writeLock = new Object();
+    private volatile boolean closed;
     private int running;
 
     /** Submits {@code task}; it does not run if the attempt is closed before it starts. */
@@ -35,6 +43,9 @@ final class AttemptTasks {
                 exit();
             }
         });
+        if (futures.size() >= PRUNE_AT) {
+            futures.removeIf(Future::isDone); // nothing left to cancel in those
+        }
         futures.add(future);
         executor.execute(future);
         return future;
@@ -47,9 +58,11 @@ final class AttemptTasks {
      */
     boolean closeAndAwait(Duration timeout) throws InterruptedException {
         List<Future<?>> all;
-        synchronized (this) {
-            closed = true;
-            all = List.copyOf(futures);
+        synchronized (writeLock) { // a journal write under way ends first; none starts after this
+            synchronized (this) {
+                closed = true;
+                all = List.copyOf(futures);
+            }
         }
         all.forEach(future -> future.cancel(true));
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -97,12 +110,14 @@ final class AttemptTasks {
      *
      * @return false when the attempt was already closed and nothing was written
      */
-    synchronized boolean whileOpen(IoAction write) throws IOException {
-        if (closed) {
-            return false;
+    boolean whileOpen(IoAction write) throws IOException {
+        synchronized (writeLock) {
+            if (closed) {
+                return false;
+            }
+            write.run();
+            return true;
         }
-        write.run();
-        return true;
     }
 
     /** An action that may throw {@link IOException}. */

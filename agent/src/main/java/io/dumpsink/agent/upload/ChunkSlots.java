@@ -13,7 +13,8 @@ import java.util.concurrent.Future;
  * a fixed amount of memory: {@code compression-threads + 2} slots (2 without compression), each a chunk buffer and a
  * frame buffer, taken once from the upload's lease and reused. Frames come back in the order their chunks went in,
  * which keeps parts in file order. A slot is free, being read into, compressing, or waiting to be copied into a
- * part; it is free again once it has been copied. Used by the reader's thread only.
+ * part; it is free again once it has been copied, though its digests may still be reading its input (the reader
+ * awaits them before it reads into the slot again: {@link ChunkSlot#hashed}). Used by the reader's thread only.
  */
 final class ChunkSlots {
     private final boolean compress;

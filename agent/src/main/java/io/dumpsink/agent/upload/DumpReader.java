@@ -143,23 +143,32 @@ final class DumpReader {
             parts.append(slots.oldestFrame());
         }
         parts.finish();
-        AttemptTasks.await(lastObserved); // lanes run in order: the last task done means all are
+        AttemptTasks.await(lastObserved); // lanes run in order and pass failures on: the last one answers for all
         AttemptTasks.await(lastHashed);
         List<CompletedPart> completed = sender.awaitAll();
         progress.streamed(bytesRead, sender.bytesStored(), completed.size());
         return new Streamed(bytesRead, HexFormat.of().formatHex(sha256.digest()), sender.bytesStored(), completed);
     }
 
-    /** Hands the slot's chunk to the hash lane and the observer's lane; its futures tell when they are done. */
+    /**
+     * Hands the slot's chunk to the hash lane and the observer's lane; its futures tell when they are done. Each
+     * task first takes on the outcome of the one before it in its lane (done by then: a lane runs in order), so a
+     * failure anywhere reaches the last future, which {@link #streamAll} awaits: a digest that skipped a chunk
+     * never becomes the manifest's SHA-256.
+     */
     private void digest(ChunkSlot slot) {
         ByteBuffer chunk = slot.input.duplicate().flip();
+        Future<?> hashedBefore = lastHashed;
         slot.hashed = tasks.submit(hashLane, () -> {
+            AttemptTasks.await(hashedBefore);
             sha256.update(chunk.duplicate());
             return null;
         });
         lastHashed = slot.hashed;
         if (observer != null) {
+            Future<?> observedBefore = lastObserved;
             slot.observed = tasks.submit(observerLane, () -> {
+                AttemptTasks.await(observedBefore);
                 observer.accept(chunk.duplicate());
                 return null;
             });

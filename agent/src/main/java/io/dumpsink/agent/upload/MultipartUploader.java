@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * upload is kept for the next attempt or aborted.
  *
  * <p>The stages: the {@link Resumer} picks the upload to continue or starts one; a {@link DumpReader} on the calling
- * thread reads fixed-size chunks and feeds the SHA-256; {@link ChunkSlots} have each chunk compressed into an
+ * thread reads fixed-size chunks and hands each to the SHA-256 and the heap summary, each in a {@link SerialLane}; {@link ChunkSlots} have each chunk compressed into an
  * independent zstd frame ({@link FrameCompressor}), in parallel; the {@link PartAssembler} appends frames in order
  * to a part buffer, and full parts (at least {@code part-size}) upload ({@link PartSender}) while the next ones
  * fill; the last part ends with the object's seek table (zstd seekable format), so readers can fetch and decompress

@@ -5,7 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attempt at an upload: the tasks it starts (compressions, part uploads) and the buffers they use, which go
+ * One attempt at an upload: the tasks it starts (compressions, digests, part uploads) and the buffers they use, which go
  * back to the pool only once no task can touch them. After success every task was awaited on the way, so
  * {@link #succeeded()} gives the buffers back. After a failure or an interruption, {@link #end} cancels the tasks
  * and waits for them, so none still writes a buffer or the journal when the next attempt starts; buffers of a task

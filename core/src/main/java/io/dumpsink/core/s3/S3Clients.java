@@ -62,8 +62,9 @@ public final class S3Clients {
     /**
      * S3's own auth schemes, with SigV4 signing every payload's SHA-256, over HTTPS too (the SDK signs them over
      * plain HTTP anyway). Without the SDK's checksums (stores that take none), this is how a store refuses a part
-     * that is not what the agent sent, end to end, whatever terminates TLS on the way; it costs 0.58 CPU-s per GB
-     * on a core with SHA extensions, where the Content-MD5 the agent computed before cost 1.35 s (bench/PROFILE.md).
+     * that is not what the agent sent, end to end, whatever terminates TLS on the way. The digest alone costs 0.58
+     * CPU-s per GB on a core with SHA extensions, where the Content-MD5 the agent computed before cost 1.35 s
+     * (bench/Components.java; the SDK adds a copy of the part as it reads it to hash).
      */
     static S3AuthSchemeProvider signedPayloads() {
         S3AuthSchemeProvider defaults = S3AuthSchemeProvider.defaultProvider();
