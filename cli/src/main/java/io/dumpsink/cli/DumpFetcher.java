@@ -64,14 +64,22 @@ final class DumpFetcher {
     private final Store store;
     private final int parallel;
 
+    private final Timeline timeline;
+
     DumpFetcher(Store store, int parallel) {
+        this(store, parallel, Timeline.of(java.util.Map.of(), null));
+    }
+
+    DumpFetcher(Store store, int parallel, Timeline timeline) {
         this.store = store;
         this.parallel = parallel;
+        this.timeline = timeline;
     }
 
     /** Reads the manifest, HEADs the object and, when the manifest says there is one, reads its seek table. */
     Plan plan(String key) {
         Manifest manifest = store.manifest(key).manifest();
+        timeline.mark("manifest-read");
         Store.ObjectInfo object = store.head(key);
         Optional<SeekTable> table = Optional.empty();
         if (manifest.hasSeekTable() && "zstd".equals(manifest.compression())) {
@@ -164,6 +172,7 @@ final class DumpFetcher {
         ThreadLocal<byte[][]> compressed = ThreadLocal.withInitial(() -> new byte[1][0]);
         ArrayDeque<Future<Content>> inFlight = new ArrayDeque<>();
         int next = 0;
+        boolean first = true;
         try {
             while (next < ranges.size() || !inFlight.isEmpty()) {
                 while (next < ranges.size() && inFlight.size() < inFlightMax) {
@@ -177,10 +186,15 @@ final class DumpFetcher {
                             compressed.get(), zstd.get())));
                 }
                 Content content = await(inFlight.removeFirst());
+                if (first) {
+                    timeline.mark("first-range-decompressed");
+                    first = false;
+                }
                 sink.write(content.buffer(), 0, content.length());
                 progress.advance(content.length());
                 pool.offer(content.buffer());
             }
+            timeline.threads("fetched");
         } finally {
             // Fetches still running after a failure are cancelled; one blocked in a socket read is a daemon thread
             // and ends with the process at the latest.

@@ -1,0 +1,77 @@
+package io.dumpsink.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Where a command's wall time goes, for profiling ({@code DUMPSINK_TIMINGS=1}): each {@link #mark} prints one
+ * {@code timing phase=NAME ms=T} line on stderr, T counted from the JVM's start (the process's start time as the
+ * OS records it, so the JVM's own start-up is in the first mark). Off by default, and then free.
+ */
+final class Timeline {
+    static final String ENV = "DUMPSINK_TIMINGS";
+
+    private final PrintStream err;
+    private final long startMillis;
+
+    private Timeline(PrintStream err, long startMillis) {
+        this.err = err;
+        this.startMillis = startMillis;
+    }
+
+    /** A timeline printing to {@code err} when the environment asks for one, else one that does nothing. */
+    static Timeline of(java.util.Map<String, String> environment, PrintStream err) {
+        if (!"1".equals(environment.get(ENV))) {
+            return new Timeline(null, 0);
+        }
+        long start = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli)
+                .orElse(System.currentTimeMillis());
+        return new Timeline(err, start);
+    }
+
+    /**
+     * Prints the CPU-seconds (user + system) each thread of this process has used so far, from
+     * {@code /proc/self/task/TID/stat}: {@code timing threads=AT thread=NAME cpu=S}. Compiler and GC threads included.
+     */
+    void threads(String at) {
+        if (err == null) {
+            return;
+        }
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(tasks)) {
+            java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+            double hz = 100.0;
+            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) list::iterator) {
+                try {
+                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("[0-9]+$", "#");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // fields[0] is the state (field 3): utime and stime are fields 14 and 15
+                    double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / hz;
+                    byName.merge(name, cpu, Double::sum);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the thread ended while being read
+                }
+            }
+            double all = 0;
+            for (var e : byName.entrySet()) {
+                all += e.getValue();
+                err.println(String.format(Locale.ROOT, "timing threads=%s thread=%s cpu=%.2f", at,
+                        e.getKey().replace(' ', '_'), e.getValue()));
+            }
+            err.println(String.format(Locale.ROOT, "timing threads=%s thread=ALL cpu=%.2f", at, all));
+        } catch (java.io.IOException | RuntimeException e) {
+            err.println("timing threads=" + at + " unavailable: " + e);
+        }
+    }
+
+    void mark(String phase) {
+        if (err != null) {
+            err.println(String.format(Locale.ROOT, "timing phase=%s ms=%d", phase,
+                    Duration.ofMillis(System.currentTimeMillis() - startMillis).toMillis()));
+        }
+    }
+}
