@@ -10,16 +10,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DumpFetcher {
     /** Content bytes per ranged GET: big enough for S3 throughput, small enough to bound memory. */
-    static final int RANGE_BYTES = 8 << 20;
+    static final int RANGE_BYTES = Integer.getInteger("dumpsink.rangeMiB", 8) << 20;
 
     /** Where the dump's bytes go, in order. */
     interface Sink {
@@ -117,18 +118,22 @@ final class DumpFetcher {
         return table;
     }
 
-    /** Writes the dump's bytes from {@code from} (0, or a frame boundary with a table) to the end into the sink. */
-    void fetch(Plan plan, long from, Sink sink, Progress progress) throws IOException, InterruptedException {
+    /**
+     * Writes the dump's bytes from {@code from} (0, or a frame boundary with a table) to the end into each sink, in
+     * order. With a seek table every sink runs on a thread of its own (the SHA-256 beside the file write, both beside
+     * the decompression), each seeing every range in order; the last sink's thread advances {@code progress}.
+     */
+    void fetch(Plan plan, long from, List<Sink> sinks, Progress progress) throws IOException, InterruptedException {
         if (plan.table().isPresent()) {
-            fetchParallel(plan, plan.table().get(), from, sink, progress);
+            fetchParallel(plan, plan.table().get(), from, sinks, progress);
         } else if (from != 0) {
             throw new IllegalArgumentException("only an object with a seek table resumes");
         } else {
-            fetchSequential(plan, sink, progress);
+            fetchSequential(plan, sinks, progress);
         }
     }
 
-    private void fetchSequential(Plan plan, Sink sink, Progress progress) throws IOException {
+    private void fetchSequential(Plan plan, List<Sink> sinks, Progress progress) throws IOException {
         boolean zstd = "zstd".equals(plan.manifest().compression());
         byte[] buffer = new byte[1 << 20];
         try (InputStream object = store.stream(plan.key(), plan.object());
@@ -138,7 +143,9 @@ final class DumpFetcher {
                 if (Thread.interrupted()) {
                     throw new InterruptedIOException("interrupted");
                 }
-                sink.write(buffer, 0, read);
+                for (Sink sink : sinks) {
+                    sink.write(buffer, 0, read);
+                }
                 progress.advance(read);
             }
         } catch (ZstdException | ZstdIOException e) {
@@ -146,11 +153,11 @@ final class DumpFetcher {
         }
     }
 
-    /** One range's content, in a pooled buffer that goes back once written. */
-    private record Content(byte[] buffer, int length) {
+    /** One range's content, in a pooled buffer that goes back once every sink has written it. */
+    private record Content(byte[] buffer, int length, AtomicInteger sinksToGo) {
     }
 
-    private void fetchParallel(Plan plan, SeekTable table, long from, Sink sink, Progress progress)
+    private void fetchParallel(Plan plan, SeekTable table, long from, List<Sink> sinks, Progress progress)
             throws IOException, InterruptedException {
         List<int[]> ranges = ranges(table, from);
         int inFlightMax = parallel + 2;
@@ -159,48 +166,89 @@ final class DumpFetcher {
             contentSize = (int) Math.max(contentSize,
                     table.decompressedOffset(range[1]) - table.decompressedOffset(range[0]));
         }
-        // Content buffers are reused: one per range in flight, allocated as needed, so neither the garbage nor
-        // the heap grows with the dump.
+        // At most inFlightMax ranges are fetched, decompressed or waiting for a sink at once (a slot is taken before
+        // a fetch starts and given back when the last sink has written the range). Content buffers are reused:
+        // one per slot, allocated as needed, so neither the garbage nor the heap grows with the dump.
+        Semaphore slots = new Semaphore(inFlightMax);
         BlockingQueue<byte[]> pool = new ArrayBlockingQueue<>(inFlightMax);
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService fetchers = Executors.newFixedThreadPool(parallel, runnable -> {
-            Thread thread = new Thread(runnable, "dumpsink-fetch-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        List<CompletableFuture<Content>> results = new ArrayList<>(ranges.size());
+        for (int i = 0; i < ranges.size(); i++) {
+            results.add(new CompletableFuture<>());
+        }
+        ExecutorService fetchers = threads("dumpsink-fetch-", parallel);
+        ExecutorService writers = threads("dumpsink-sink-", sinks.size());
         ThreadLocal<ZstdDecompressCtx> zstd = ThreadLocal.withInitial(ZstdDecompressCtx::new);
         ThreadLocal<byte[][]> compressed = ThreadLocal.withInitial(() -> new byte[1][0]);
-        ArrayDeque<Future<Content>> inFlight = new ArrayDeque<>();
-        int next = 0;
-        boolean first = true;
+        List<Future<Void>> sinkRuns = new ArrayList<>();
         try {
-            while (next < ranges.size() || !inFlight.isEmpty()) {
-                while (next < ranges.size() && inFlight.size() < inFlightMax) {
-                    byte[] buffer = pool.poll();
-                    if (buffer == null) {
-                        buffer = new byte[contentSize];
+            for (int s = 0; s < sinks.size(); s++) {
+                Sink sink = sinks.get(s);
+                Progress reported = s == sinks.size() - 1 ? progress : null;
+                sinkRuns.add(writers.submit(() -> drain(results, sink, reported, pool, slots)));
+            }
+            for (int i = 0; i < ranges.size(); i++) {
+                while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    for (Future<Void> run : sinkRuns) {
+                        if (run.isDone()) {
+                            await(run); // a sink ends early only by failing: its failure is thrown here
+                        }
                     }
-                    int[] range = ranges.get(next++);
-                    byte[] target = buffer;
-                    inFlight.add(fetchers.submit(() -> fetchRange(plan, table, range[0], range[1], target,
-                            compressed.get(), zstd.get())));
                 }
-                Content content = await(inFlight.removeFirst());
-                if (first) {
-                    timeline.mark("first-range-decompressed");
-                    first = false;
+                byte[] buffer = pool.poll();
+                byte[] target = buffer != null ? buffer : new byte[contentSize];
+                int[] range = ranges.get(i);
+                CompletableFuture<Content> result = results.get(i);
+                fetchers.execute(() -> {
+                    try {
+                        result.complete(fetchRange(plan, table, range[0], range[1], target, compressed.get(),
+                                zstd.get(), sinks.size()));
+                    } catch (Throwable e) {
+                        result.completeExceptionally(e);
+                    }
+                });
+                if (i == 0) {
+                    timeline.mark("first-range-requested");
                 }
-                sink.write(content.buffer(), 0, content.length());
-                progress.advance(content.length());
-                pool.offer(content.buffer());
+            }
+            for (Future<Void> run : sinkRuns) {
+                await(run);
             }
             timeline.threads("fetched");
         } finally {
-            // Fetches still running after a failure are cancelled; one blocked in a socket read is a daemon thread
-            // and ends with the process at the latest.
+            // After a failure: sinks waiting for a range that will not come are released, fetches still running are
+            // cancelled; one blocked in a socket read is a daemon thread and ends with the process at the latest.
+            results.forEach(result -> result.cancel(false));
             fetchers.shutdownNow();
+            writers.shutdownNow();
             fetchers.awaitTermination(10, TimeUnit.SECONDS);
+            writers.awaitTermination(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** One sink's thread: every range in order into the sink; the range's buffer and slot go back after the last. */
+    private static Void drain(List<CompletableFuture<Content>> results, Sink sink, Progress progress,
+            BlockingQueue<byte[]> pool, Semaphore slots) throws IOException, InterruptedException {
+        for (CompletableFuture<Content> result : results) {
+            Content content = await(result);
+            sink.write(content.buffer(), 0, content.length());
+            if (progress != null) {
+                progress.advance(content.length());
+            }
+            if (content.sinksToGo().decrementAndGet() == 0) {
+                pool.offer(content.buffer());
+                slots.release();
+            }
+        }
+        return null;
+    }
+
+    private static ExecutorService threads(String prefix, int count) {
+        AtomicInteger threads = new AtomicInteger();
+        return Executors.newFixedThreadPool(count, runnable -> {
+            Thread thread = new Thread(runnable, prefix + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Frames from the one starting at {@code from}, grouped into ranges [first, end) of about RANGE_BYTES. */
@@ -231,7 +279,7 @@ final class DumpFetcher {
      * decompresses them, frame by frame, into {@code content}.
      */
     private Content fetchRange(Plan plan, SeekTable table, int first, int end, byte[] content,
-            byte[][] compressedHolder, ZstdDecompressCtx zstd) throws IOException {
+            byte[][] compressedHolder, ZstdDecompressCtx zstd, int sinks) throws IOException {
         long objectFrom = table.compressedOffset(first);
         int compressedSize = Math.toIntExact(table.compressedOffset(end) - objectFrom);
         if (compressedHolder[0].length < compressedSize) {
@@ -259,10 +307,10 @@ final class DumpFetcher {
             }
             at += size;
         }
-        return new Content(content, at);
+        return new Content(content, at, new AtomicInteger(sinks));
     }
 
-    private static Content await(Future<Content> future) throws IOException, InterruptedException {
+    private static <T> T await(Future<T> future) throws IOException, InterruptedException {
         try {
             return future.get();
         } catch (ExecutionException e) {

@@ -17,6 +17,9 @@ public final class Main {
     public static void main(String[] args) {
         // Before any logger exists: the CLI's own logging setup (stderr, errors only), not the services' one.
         System.setProperty("logback.configurationFile", "dumpsink-cli-logback.xml");
+        if (StartupArchive.requested()) {
+            StartupArchive.preload(Main.class.getClassLoader());
+        }
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         int code = run(args, System.out, System.err, stdout, System.getenv(), System.console() != null);
         System.out.flush();
