@@ -41,13 +41,12 @@ final class Timeline {
         }
         java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
         try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(tasks)) {
-            java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+            java.util.Map<String, Double> byName = new java.util.TreeMap<>(); // by name (the OS keeps 15 chars)
             double hz = 100.0;
             for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) list::iterator) {
                 try {
                     String stat = java.nio.file.Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-                            .replaceAll("[0-9]+$", "#");
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     // fields[0] is the state (field 3): utime and stime are fields 14 and 15
                     double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / hz;
