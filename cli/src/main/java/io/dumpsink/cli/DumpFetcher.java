@@ -185,9 +185,12 @@ final class DumpFetcher {
         List<int[]> ranges = ranges(table, from);
         int inFlightMax = parallel + 2;
         int contentSize = 0;
+        int compressedSize = 0;
         for (int[] range : ranges) {
             contentSize = (int) Math.max(contentSize,
                     table.decompressedOffset(range[1]) - table.decompressedOffset(range[0]));
+            compressedSize = (int) Math.max(compressedSize,
+                    table.compressedOffset(range[1]) - table.compressedOffset(range[0]));
         }
         // At most inFlightMax ranges are fetched, decompressed or waiting for a sink at once (a slot is taken before
         // a fetch starts and given back when the last sink has written the range). Content buffers are reused:
@@ -201,7 +204,10 @@ final class DumpFetcher {
         ExecutorService fetchers = threads("dumpsink-fetch-", parallel);
         ExecutorService writers = threads("dumpsink-sink-", sinks.size());
         ThreadLocal<ZstdDecompressCtx> zstd = ThreadLocal.withInitial(ZstdDecompressCtx::new);
-        ThreadLocal<byte[][]> compressed = ThreadLocal.withInitial(() -> new byte[1][0]);
+        // One compressed buffer per fetch thread, of the largest range's size from the start: buffers grown range
+        // by range left garbage whose amount depended on the order of the ranges, not on the settings.
+        int compressedMax = compressedSize;
+        ThreadLocal<byte[]> compressed = ThreadLocal.withInitial(() -> new byte[compressedMax]);
         List<Future<Void>> sinkRuns = new ArrayList<>();
         try {
             for (int s = 0; s < sinks.size(); s++) {
@@ -298,17 +304,13 @@ final class DumpFetcher {
     }
 
     /**
-     * Fetches frames [first, end) with one ranged GET into this thread's compressed buffer (grown as needed) and
-     * decompresses them, frame by frame, into {@code content}.
+     * Fetches frames [first, end) with one ranged GET into this thread's compressed buffer (as large as the largest
+     * range) and decompresses them, frame by frame, into {@code content}.
      */
-    private Content fetchRange(Plan plan, SeekTable table, int first, int end, byte[] content,
-            byte[][] compressedHolder, ZstdDecompressCtx zstd, int sinks) throws IOException {
+    private Content fetchRange(Plan plan, SeekTable table, int first, int end, byte[] content, byte[] compressed,
+            ZstdDecompressCtx zstd, int sinks) throws IOException {
         long objectFrom = table.compressedOffset(first);
         int compressedSize = Math.toIntExact(table.compressedOffset(end) - objectFrom);
-        if (compressedHolder[0].length < compressedSize) {
-            compressedHolder[0] = new byte[compressedSize];
-        }
-        byte[] compressed = compressedHolder[0];
         store.range(plan.key(), plan.object(), objectFrom, objectFrom + compressedSize, compressed);
         int at = 0;
         for (int frame = first; frame < end; frame++) {
