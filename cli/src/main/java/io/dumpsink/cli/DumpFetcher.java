@@ -25,13 +25,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads a stored dump back, decompressed, in order, into a {@link Sink}.
+ * Reads a stored dump back, decompressed, in order, into one or more {@link Sink}s.
  *
  * <p>With a seek table (zstd seekable format, which the agent appends) the frames are fetched as ranged GETs of
  * several frames each, {@code parallel} at a time, and each range is decompressed by the thread that fetched it;
- * ranges are written strictly in order. At most {@code parallel + 2} ranges of at most {@value #RANGE_BYTES} bytes
- * of content (or one frame, if frames are larger) are held at once, so memory is bounded by the settings, never by
- * the dump. Without a table (objects stored before tables existed) one sequential GET streams through a zstd
+ * each sink runs on a thread of its own and sees the ranges strictly in order (so the SHA-256 and the file write
+ * overlap each other and the decompression). At most {@code parallel + 2} ranges of at most {@value #RANGE_BYTES}
+ * bytes of content (or one frame, if frames are larger) are held at once, so memory is bounded by the settings,
+ * never by the dump. Without a table (objects stored before tables existed) one sequential GET streams through a zstd
  * decoder; an object stored as it is ({@code compression: none}) is streamed as it is.
  *
  * <p>A frame that does not decompress, a table that does not fit the object, or a size other than the manifest's
