@@ -12,6 +12,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -72,11 +73,11 @@ final class DumpFetcher {
 
     private final Store store;
     private final int parallel;
-
+    /** Where the phases and threads are reported with DUMPSINK_TIMINGS=1; silent otherwise. */
     private final Timeline timeline;
 
     DumpFetcher(Store store, int parallel) {
-        this(store, parallel, Timeline.of(java.util.Map.of(), null));
+        this(store, parallel, Timeline.of(Map.of(), null));
     }
 
     DumpFetcher(Store store, int parallel, Timeline timeline) {

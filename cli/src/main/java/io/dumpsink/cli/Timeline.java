@@ -1,9 +1,14 @@
 package io.dumpsink.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Where a command's wall time goes, for profiling ({@code DUMPSINK_TIMINGS=1}): each {@link #mark} prints one
@@ -22,7 +27,7 @@ final class Timeline {
     }
 
     /** A timeline printing to {@code err} when the environment asks for one, else one that does nothing. */
-    static Timeline of(java.util.Map<String, String> environment, PrintStream err) {
+    static Timeline of(Map<String, String> environment, PrintStream err) {
         if (!"1".equals(environment.get(ENV))) {
             return new Timeline(null, 0);
         }
@@ -39,19 +44,18 @@ final class Timeline {
         if (err == null) {
             return;
         }
-        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
-        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(tasks)) {
-            java.util.Map<String, Double> byName = new java.util.TreeMap<>(); // by name (the OS keeps 15 chars)
-            double hz = 100.0;
-            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) list::iterator) {
+        try (Stream<Path> list = Files.list(Path.of("/proc/self/task"))) {
+            Map<String, Double> byName = new TreeMap<>(); // by name (the OS keeps 15 characters of it)
+            double hz = 100.0; // USER_HZ, the unit of /proc's times: 100 on every Linux architecture we run on
+            for (Path task : (Iterable<Path>) list::iterator) {
                 try {
-                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     // fields[0] is the state (field 3): utime and stime are fields 14 and 15
                     double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / hz;
                     byName.merge(name, cpu, Double::sum);
-                } catch (java.io.IOException | RuntimeException gone) {
+                } catch (IOException | RuntimeException gone) {
                     // the thread ended while being read
                 }
             }
@@ -62,7 +66,7 @@ final class Timeline {
                         e.getKey().replace(' ', '_'), e.getValue()));
             }
             err.println(String.format(Locale.ROOT, "timing threads=%s thread=ALL cpu=%.2f", at, all));
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             err.println("timing threads=" + at + " unavailable: " + e);
         }
     }
@@ -70,7 +74,7 @@ final class Timeline {
     void mark(String phase) {
         if (err != null) {
             err.println(String.format(Locale.ROOT, "timing phase=%s ms=%d", phase,
-                    Duration.ofMillis(System.currentTimeMillis() - startMillis).toMillis()));
+                    System.currentTimeMillis() - startMillis));
         }
     }
 }
