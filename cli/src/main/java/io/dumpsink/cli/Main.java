@@ -15,8 +15,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // Before any logger exists: the CLI's own logging setup (stderr, errors only), not the services' one.
-        System.setProperty("logback.configurationFile", "dumpsink-cli-logback.xml");
+        // The CLI's own logging setup (stderr, errors only) is CliLogConfigurator, which logback finds as a service
+        // before it looks for the services' logback.xml.
+        if (StartupArchive.requested()) {
+            StartupArchive.preload(Main.class.getClassLoader());
+        }
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         int code = run(args, System.out, System.err, stdout, System.getenv(), System.console() != null);
         System.out.flush();

@@ -198,6 +198,39 @@ final class Store implements AutoCloseable {
         }
     }
 
+    /** The object's last bytes, read with its size and ETag in one request. */
+    record Tail(ObjectInfo object, byte[] bytes) {
+    }
+
+    /**
+     * The last {@code length} bytes of the object (all of it when shorter) with its size and ETag: what a HEAD and a
+     * read of its end would give, in one suffix-range GET. Empty when the server does not answer with a range (it
+     * then sends the whole object, which is not read) or the object is empty: the caller HEADs instead.
+     */
+    Optional<Tail> tail(String key, int length) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket()).key(key)
+                .range("bytes=-" + length))) {
+            String contentRange = in.response().contentRange();
+            int slash = contentRange == null ? -1 : contentRange.lastIndexOf('/');
+            if (slash < 0 || contentRange.endsWith("*")) {
+                in.abort();
+                return Optional.empty();
+            }
+            long size = Long.parseLong(contentRange.substring(slash + 1).strip());
+            byte[] bytes = in.readNBytes(length);
+            return Optional.of(new Tail(new ObjectInfo(size, in.response().eTag()), bytes));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 416) {
+                return Optional.empty(); // an empty object has no last bytes
+            }
+            throw S3Errors.translate(e, target, key);
+        } catch (SdkException e) {
+            throw S3Errors.translate(e, target, key);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Bytes [from, to) of this version of the object. */
     byte[] range(String key, ObjectInfo info, long from, long to) {
         try {

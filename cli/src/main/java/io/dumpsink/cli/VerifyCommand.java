@@ -1,5 +1,6 @@
 package io.dumpsink.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +32,7 @@ final class VerifyCommand implements Callable<Integer> {
             DumpFetcher.Plan plan = fetcher.plan(key);
             Verifier verifier = new Verifier();
             Progress progress = new Progress(root.err, root.interactive && !quiet, plan.manifest().originalSize(), 0);
-            fetcher.fetch(plan, 0, verifier::update, progress);
+            fetcher.fetch(plan, 0, List.of(verifier::update), progress);
             progress.finish();
             verifier.check(plan, "the stored dump is not the one the agent read");
             root.out.println("ok " + key + " sha256 " + plan.manifest().sha256() + " ("

@@ -374,6 +374,41 @@ abstract class CliContract {
     }
 
     @Test
+    void seekTableLargerThanTheEndReadWithTheManifestIsReadOnItsOwnAndGetEqualsTheOriginal() throws Exception {
+        startAgent();
+        // 17,000 frames of 32 bytes: a table of 136,017 bytes, more than the DumpFetcher.TAIL_BYTES read first.
+        int frames = 17_000;
+        byte[] original = content(frames * 32, 12);
+        ByteArrayOutputStream object = new ByteArrayOutputStream();
+        io.dumpsink.core.seekable.SeekTable.Builder table = new io.dumpsink.core.seekable.SeekTable.Builder();
+        for (int at = 0; at < original.length; at += 32) {
+            byte[] frame = Zstd.compress(Arrays.copyOfRange(original, at, at + 32), 1);
+            object.write(frame);
+            table.add(frame.length, 32);
+        }
+        java.nio.ByteBuffer encoded = table.build().encode();
+        assertThat(encoded.remaining()).isGreaterThan(DumpFetcher.TAIL_BYTES);
+        byte[] tableBytes = new byte[encoded.remaining()];
+        encoded.get(tableBytes);
+        object.write(tableBytes);
+        String key = "test-cluster/node-1/shop/many-frames/2026-01-02/030405Z-java_pid2.hprof.zst";
+        client().putObject(b -> b.bucket(bucket()).key(key), RequestBody.fromBytes(object.toByteArray()));
+        Manifest manifest = new Manifest(1, key, bucket(), "test-cluster", "node-1", "shop", "many-frames",
+                "java_pid2.hprof", "/var/dumps/shop/many-frames/java_pid2.hprof", "x", original.length,
+                sha256(original), object.size(), "zstd", 32, 1, Instant.parse("2026-01-02T03:04:05Z"),
+                Instant.parse("2026-01-02T03:04:06Z"), Instant.parse("2026-01-02T03:04:07Z"), "0.1.0", "hprof", true,
+                true, null);
+        client().putObject(b -> b.bucket(bucket()).key(KeyLayout.manifestKey(key)),
+                RequestBody.fromBytes(ManifestCodec.toJson(manifest)));
+
+        Path out = tmp.resolve("many-frames.hprof");
+        Result get = cli("get", key, "-o", out.toString());
+
+        assertThat(get.exit()).as(get.err()).isZero();
+        assertThat(Files.readAllBytes(out)).isEqualTo(original);
+    }
+
+    @Test
     void objectStoredWithoutASeekTableIsStillFetchedSequentially() throws Exception {
         startAgent();
         byte[] original = content((3 << 20) + 777, 11);
