@@ -37,7 +37,8 @@ dumpsink {
   agent { watch-dir = "$WORK/watch", state-dir = "$WORK/state", http-port = 0 }
 }
 CONF
-java -XX:MaxRAM=256m -Dconfig.file="$WORK/agent.conf" -jar "$AGENT_JAR" > "$WORK/agent.log" 2>&1 &
+# shellcheck disable=SC2046
+java $("$(dirname "$0")/agent-jvm-opts.sh") -Dconfig.file="$WORK/agent.conf" -jar "$AGENT_JAR" > "$WORK/agent.log" 2>&1 &
 AGENT_PID=$!; PIDS+=($AGENT_PID)
 for _ in $(seq 300); do grep -q "Agent started" "$WORK/agent.log" && break; sleep 0.1; done
 grep -q "Agent started" "$WORK/agent.log" || { cat "$WORK/agent.log" >&2; exit 1; }

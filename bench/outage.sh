@@ -34,7 +34,8 @@ dumpsink {
   agent { watch-dir = "$WORK/watch", state-dir = "$WORK/state", settle-time = 250ms, http-port = 0 }
 }
 CONF
-java -XX:MaxRAM=256m -Dconfig.file="$WORK/agent.conf" -jar "$ROOT/agent/target/dumpsink-agent.jar" \
+# shellcheck disable=SC2046
+java $("$ROOT/bench/agent-jvm-opts.sh") -Dconfig.file="$WORK/agent.conf" -jar "$ROOT/agent/target/dumpsink-agent.jar" \
   > "$WORK/agent.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 300); do grep -q "Agent started" "$WORK/agent.log" && break; sleep 0.1; done

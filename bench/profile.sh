@@ -29,7 +29,8 @@ dumpsink {
   agent { watch-dir = "$WORK/watch", state-dir = "$WORK/state", settle-time = 250ms, http-port = 0 }
 }
 CONF
-java -XX:MaxRAM=256m -XX:StartFlightRecording=filename="$OUT/agent.jfr",settings=profile,dumponexit=true \
+# shellcheck disable=SC2046
+java $("$ROOT/bench/agent-jvm-opts.sh") -XX:StartFlightRecording=filename="$OUT/agent.jfr",settings=profile,dumponexit=true \
   -Dconfig.file="$WORK/agent.conf" -jar "$AGENT_JAR" > "$WORK/agent.log" 2>&1 &
 AGENT_PID=$!; PIDS+=($AGENT_PID)
 for _ in $(seq 300); do grep -q "Agent started" "$WORK/agent.log" && break; sleep 0.1; done

@@ -70,7 +70,8 @@ dumpsink {
 CONF
   AGENT_LOG=$WORK/agent-$1.log
   : > "$AGENT_LOG" # exists before the agent's shell opens it, so that the exec below never races it
-  java -XX:MaxRAM=256m -Dconfig.file="$WORK/agent.conf" -jar "$AGENT_JAR" > "$AGENT_LOG" 2>&1 &
+  # shellcheck disable=SC2086
+  java $AGENT_JVM_OPTS -Dconfig.file="$WORK/agent.conf" -jar "$AGENT_JAR" > "$AGENT_LOG" 2>&1 &
   AGENT_PID=$!
   PIDS+=($AGENT_PID)
   # Kept open for run_dumpsink, which reads the agent's lines as they come (bash's read: no process per look).
@@ -83,6 +84,7 @@ agent_hwm_mib() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$AGENT_PID/statu
 
 # CPU time from /proc (user + system, in clock ticks): what a process itself spent, whatever else the machine does.
 HZ=$(getconf CLK_TCK)
+AGENT_JVM_OPTS=$("$ROOT/bench/agent-jvm-opts.sh")
 SETTLE_SECONDS=0.25
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 seconds_of_ticks() { echo "scale=2; $1 / $HZ" | bc -l; }
@@ -280,7 +282,7 @@ is counted in neither. Median of $ROUNDS interleaved rounds. Compare ratios, not
 - date: $(date -u +%Y-%m-%dT%H:%MZ)
 - machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM
 - JDK: $(java -version 2>&1 | head -1)
-- agent JVM: \`-XX:MaxRAM=256m\` (default heap ergonomics, as in a 256 MiB container)
+- agent JVM: \`$AGENT_JVM_OPTS\` (a 256 MiB container's memory and the chart's \`agent.javaOpts\`, \`bench/agent-jvm-opts.sh\`)
 - S3 server: S3Proxy 4.1.0, filesystem backend, same machine
 - AWS CLI: $AWS_VERSION
 - zstd: $ZSTD_VERSION
