@@ -37,6 +37,7 @@ dumpsink {
   agent { watch-dir = "$WORK/watch", state-dir = "$WORK/state", http-port = 0 }
 }
 CONF
+: > "$WORK/agent.log" # exists before the first grep below, whatever the agent's start takes
 # shellcheck disable=SC2046
 java $("$(dirname "$0")/agent-jvm-opts.sh") -Dconfig.file="$WORK/agent.conf" -jar "$AGENT_JAR" > "$WORK/agent.log" 2>&1 &
 AGENT_PID=$!; PIDS+=($AGENT_PID)
