@@ -40,22 +40,22 @@ public final class StoredObjects {
      * here may still exist further on: ask {@link #size} before concluding it does not.
      */
     public Map<String, Long> sizesUnder(String prefix) {
-        ListObjectsV2Response listing = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(UNDER_MAX));
+        return sizes(prefix, UNDER_MAX);
+    }
+
+    /** The object's size, or empty when there is no object under exactly this key. */
+    public OptionalLong size(String key) {
+        Long size = sizes(key, 1).get(key);
+        return size == null ? OptionalLong.empty() : OptionalLong.of(size);
+    }
+
+    /** One listing: the sizes of the first {@code maxKeys} objects under {@code prefix}, by key. */
+    private Map<String, Long> sizes(String prefix, int maxKeys) {
+        ListObjectsV2Response listing = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(maxKeys));
         Map<String, Long> sizes = new HashMap<>();
         for (S3Object object : listing.contents()) {
             sizes.put(object.key(), object.size());
         }
         return sizes;
-    }
-
-    /** The object's size, or empty when there is no object under exactly this key. */
-    public OptionalLong size(String key) {
-        ListObjectsV2Response listing = s3.listObjectsV2(b -> b.bucket(bucket).prefix(key).maxKeys(1));
-        for (S3Object object : listing.contents()) {
-            if (object.key().equals(key)) {
-                return OptionalLong.of(object.size());
-            }
-        }
-        return OptionalLong.empty();
     }
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The background tasks of one upload attempt (compressions, digests, part uploads), so that the attempt can end for good:
- * {@link #closeAndAwait} cancels what has not started and waits until every task that did start has returned.
+ * The background tasks of one upload attempt (compressions, digests, part uploads), so that the attempt can end for
+ * good: {@link #closeAndAwait} cancels what has not started and waits until every task that did start has returned.
  * Cancelling a {@link Future} alone is not enough: a part upload blocked in socket I/O ignores the interrupt and
  * keeps writing into its buffer and the journal while the next attempt starts. After {@code closeAndAwait} returns
  * true, no task of this attempt runs or will run, and its buffers may be reused.

@@ -158,22 +158,19 @@ final class DumpReader {
      */
     private void digest(ChunkSlot slot) {
         ByteBuffer chunk = slot.input.duplicate().flip();
-        Future<?> hashedBefore = lastHashed;
-        slot.hashed = tasks.submit(hashLane, () -> {
-            AttemptTasks.await(hashedBefore);
-            sha256.update(chunk.duplicate());
+        slot.hashed = lastHashed = inLane(hashLane, lastHashed, () -> sha256.update(chunk.duplicate()));
+        if (observer != null) {
+            slot.observed = lastObserved = inLane(observerLane, lastObserved, () -> observer.accept(chunk.duplicate()));
+        }
+    }
+
+    /** {@code work} as the lane's next task, after {@code before} (its lane's last task), whose failure it takes on. */
+    private Future<?> inLane(SerialLane lane, Future<?> before, Runnable work) {
+        return tasks.submit(lane, () -> {
+            AttemptTasks.await(before);
+            work.run();
             return null;
         });
-        lastHashed = slot.hashed;
-        if (observer != null) {
-            Future<?> observedBefore = lastObserved;
-            slot.observed = tasks.submit(observerLane, () -> {
-                AttemptTasks.await(observedBefore);
-                observer.accept(chunk.duplicate());
-                return null;
-            });
-            lastObserved = slot.observed;
-        }
     }
 
     private int readChunk(ByteBuffer target) throws IOException {

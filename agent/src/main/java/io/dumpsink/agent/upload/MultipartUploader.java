@@ -31,16 +31,16 @@ import software.amazon.awssdk.services.s3.S3Client;
  * upload is kept for the next attempt or aborted.
  *
  * <p>The stages: the {@link Resumer} picks the upload to continue or starts one; a {@link DumpReader} on the calling
- * thread reads fixed-size chunks and hands each to the SHA-256 and the heap summary, each in a {@link SerialLane}; {@link ChunkSlots} have each chunk compressed into an
- * independent zstd frame ({@link FrameCompressor}), in parallel; the {@link PartAssembler} appends frames in order
- * to a part buffer, and full parts (at least {@code part-size}) upload ({@link PartSender}) while the next ones
- * fill; the last part ends with the object's seek table (zstd seekable format), so readers can fetch and decompress
- * frames in parallel. Buffers are direct (off-heap), from the {@link BufferPool} and within its budget: {@code
- * compression-threads + 2} chunk slots and at most {@code parts-in-flight + 1} part buffers, bounded by the
- * settings, not by the file. Buffers that cannot be had fail the upload as a transient
+ * thread reads fixed-size chunks and hands each to the SHA-256 and the heap summary, each in a {@link SerialLane};
+ * {@link ChunkSlots} have each chunk compressed into an independent zstd frame ({@link FrameCompressor}), in parallel;
+ * the {@link PartAssembler} appends frames in order to a part buffer, and full parts (at least {@code part-size})
+ * upload ({@link PartSender}) while the next ones fill; the last part ends with the object's seek table (zstd seekable
+ * format), so readers can fetch and decompress frames in parallel. Buffers are direct (off-heap), from the
+ * {@link BufferPool} and within its budget: {@code compression-threads + 2} chunk slots and at most
+ * {@code parts-in-flight + 1} part buffers, bounded by the settings, not by the file. Buffers that cannot be had fail the upload as a transient
  * {@link BufferAllocationException}. When S3 is slower than the disk, the reader waits for a free part buffer; when
- * compression is slower, for a free slot. Concatenated frames are one valid zstd stream, and every part ends on a
- * frame boundary: each part encodes a known input range on its own.
+ * compression is slower, for a free slot. Concatenated frames are one valid zstd stream, and every part ends on a frame
+ * boundary: each part encodes a known input range on its own.
  *
  * <p>That is what makes uploads resumable. Each stored part is journaled with its input range; an upload that
  * failed on a transient error, was interrupted by shutdown or by SIGKILL keeps its multipart upload, and the next

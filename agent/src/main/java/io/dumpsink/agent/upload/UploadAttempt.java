@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attempt at an upload: the tasks it starts (compressions, digests, part uploads) and the buffers they use, which go
- * back to the pool only once no task can touch them. After success every task was awaited on the way, so
+ * One attempt at an upload: the tasks it starts (compressions, digests, part uploads) and the buffers they use,
+ * which go back to the pool only once no task can touch them. After success every task was awaited on the way, so
  * {@link #succeeded()} gives the buffers back. After a failure or an interruption, {@link #end} cancels the tasks
  * and waits for them, so none still writes a buffer or the journal when the next attempt starts; buffers of a task
  * that does not return in time are abandoned to the GC instead of being reused. Used by the upload's thread only.

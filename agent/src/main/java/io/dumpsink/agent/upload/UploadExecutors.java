@@ -30,7 +30,8 @@ final class UploadExecutors {
         this.compressors = Executors.newFixedThreadPool(settings.compressionThreads(), Threads.named("dumpsink-zstd"));
         this.partSenders = Executors.newFixedThreadPool(settings.partsInFlight() * pipeline.maxConcurrentDumps(),
                 Threads.named("dumpsink-part"));
-        this.digesters = Executors.newFixedThreadPool(2 * pipeline.maxConcurrentDumps(), Threads.named("dumpsink-digest"));
+        this.digesters = Executors.newFixedThreadPool(2 * pipeline.maxConcurrentDumps(),
+                Threads.named("dumpsink-digest"));
         closer.register(() -> Threads.shutdown(compressors, STOP_WAIT));
         closer.register(() -> Threads.shutdown(digesters, STOP_WAIT));
         closer.register(() -> Threads.shutdown(partSenders, STOP_WAIT));
